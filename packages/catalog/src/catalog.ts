@@ -1,0 +1,268 @@
+import type pg from 'pg';
+import type { DocumentFinalizedEvent, IngestStatus, Stage } from '@oa-archive/contracts';
+import { appendAuditEvent } from './audit.ts';
+import { inTransaction, type Queryable } from './db.ts';
+
+/** The catalog's view of one ingest. */
+export interface IngestRecord {
+  ingestId: string;
+  source: string;
+  documentId: string;
+  version: number;
+  eventId: string;
+  title: string;
+  documentType: string;
+  departmentCode: string;
+  securityLevel: string;
+  finalizedAt: Date;
+  event: DocumentFinalizedEvent;
+  status: IngestStatus;
+  currentStage: Stage | null;
+  failedStage: Stage | null;
+  failureReason: string | null;
+  failureRetryable: boolean | null;
+  receivedAt: Date;
+  enqueuedAt: Date | null;
+  completedAt: Date | null;
+}
+
+export interface ComponentRecord {
+  ingestId: string;
+  ordinal: number;
+  role: string;
+  fileName: string;
+  declaredMediaType: string | null;
+  declaredSize: number | null;
+  declaredSha256: string | null;
+  sourceUrl: string;
+  stagingKey: string | null;
+  size: number | null;
+  sha256: string | null;
+  archiveBucket: string | null;
+  archiveKey: string | null;
+}
+
+export interface StageRunRecord {
+  stage: Stage;
+  attempt: number;
+  status: 'SUCCEEDED' | 'FAILED';
+  startedAt: Date;
+  finishedAt: Date;
+  detail: Record<string, unknown>;
+}
+
+const INGEST_COLUMNS = `ingest_id, source, document_id, version, event_id, title, document_type, department_code,
+  security_level, finalized_at, event, status, current_stage, failed_stage, failure_reason, failure_retryable,
+  received_at, enqueued_at, completed_at`;
+
+function ingestFromRow(r: Record<string, unknown>): IngestRecord {
+  return {
+    ingestId: r.ingest_id as string,
+    source: r.source as string,
+    documentId: r.document_id as string,
+    version: r.version as number,
+    eventId: r.event_id as string,
+    title: r.title as string,
+    documentType: r.document_type as string,
+    departmentCode: r.department_code as string,
+    securityLevel: r.security_level as string,
+    finalizedAt: r.finalized_at as Date,
+    event: r.event as DocumentFinalizedEvent,
+    status: r.status as IngestStatus,
+    currentStage: r.current_stage as Stage | null,
+    failedStage: r.failed_stage as Stage | null,
+    failureReason: r.failure_reason as string | null,
+    failureRetryable: r.failure_retryable as boolean | null,
+    receivedAt: r.received_at as Date,
+    enqueuedAt: r.enqueued_at as Date | null,
+    completedAt: r.completed_at as Date | null,
+  };
+}
+
+const toNumber = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+function componentFromRow(r: Record<string, unknown>): ComponentRecord {
+  return {
+    ingestId: r.ingest_id as string,
+    ordinal: r.ordinal as number,
+    role: r.role as string,
+    fileName: r.file_name as string,
+    declaredMediaType: r.declared_media_type as string | null,
+    declaredSize: toNumber(r.declared_size),
+    declaredSha256: r.declared_sha256 as string | null,
+    sourceUrl: r.source_url as string,
+    stagingKey: r.staging_key as string | null,
+    size: toNumber(r.size),
+    sha256: r.sha256 as string | null,
+    archiveBucket: r.archive_bucket as string | null,
+    archiveKey: r.archive_key as string | null,
+  };
+}
+
+/** PostgreSQL-backed catalog of ingests, components and stage runs; every change is audited in the same transaction. */
+export class Catalog {
+  readonly pool: pg.Pool;
+  constructor(pool: pg.Pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Records a new ingest with its components, or finds the one this key already made.
+   * `created: false` means the event is a duplicate (redelivery or resend).
+   */
+  async recordIngest(ingestId: string, event: DocumentFinalizedEvent): Promise<{ created: boolean; ingest: IngestRecord }> {
+    return inTransaction(this.pool, async (tx) => {
+      const d = event.data;
+      const inserted = await tx.query(
+        `INSERT INTO ingests (ingest_id, source, document_id, version, event_id, title, document_type, department_code,
+           security_level, finalized_at, event, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'RECEIVED')
+         ON CONFLICT (source, document_id, version) DO NOTHING
+         RETURNING ${INGEST_COLUMNS}`,
+        [ingestId, event.source, d.documentId, d.version, event.id, d.title, d.documentType, d.departmentCode,
+          d.securityLevel, d.dates.finalized, event],
+      );
+      if (inserted.rows[0]) {
+        for (const [index, c] of d.components.entries()) {
+          await tx.query(
+            `INSERT INTO components (ingest_id, ordinal, role, file_name, declared_media_type, declared_size, declared_sha256, source_url)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+            [ingestId, index + 1, c.role, c.fileName, c.mediaType ?? null, c.size ?? null, c.sha256 ?? null, c.url],
+          );
+        }
+        await appendAuditEvent(tx, {
+          ingestId,
+          type: 'ingest.received',
+          actor: 'intake',
+          payload: { eventId: event.id, source: event.source, documentId: d.documentId, version: d.version, components: d.components.length },
+        });
+        return { created: true, ingest: ingestFromRow(inserted.rows[0]) };
+      }
+      const existing = await tx.query(`SELECT ${INGEST_COLUMNS} FROM ingests WHERE source = $1 AND document_id = $2 AND version = $3`, [
+        event.source,
+        d.documentId,
+        d.version,
+      ]);
+      return { created: false, ingest: ingestFromRow(existing.rows[0]!) };
+    });
+  }
+
+  /** Notes that the ingest's first job is in the queue; a later duplicate event then has nothing to do. */
+  async markEnqueued(ingestId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ingests SET enqueued_at = COALESCE(enqueued_at, now()), updated_at = now() WHERE ingest_id = $1`,
+      [ingestId],
+    );
+  }
+
+  async getIngest(ingestId: string, db: Queryable = this.pool): Promise<IngestRecord | undefined> {
+    const { rows } = await db.query(`SELECT ${INGEST_COLUMNS} FROM ingests WHERE ingest_id = $1`, [ingestId]);
+    return rows[0] ? ingestFromRow(rows[0]) : undefined;
+  }
+
+  async listIngests(filter: { source?: string; status?: IngestStatus; limit?: number } = {}): Promise<IngestRecord[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${INGEST_COLUMNS} FROM ingests
+       WHERE ($1::text IS NULL OR source = $1) AND ($2::text IS NULL OR status = $2)
+       ORDER BY received_at, ingest_id LIMIT $3`,
+      [filter.source ?? null, filter.status ?? null, filter.limit ?? 1000],
+    );
+    return rows.map(ingestFromRow);
+  }
+
+  async countByStatus(source?: string): Promise<Record<string, number>> {
+    const { rows } = await this.pool.query<{ status: string; n: string }>(
+      `SELECT status, count(*) AS n FROM ingests WHERE ($1::text IS NULL OR source = $1) GROUP BY status`,
+      [source ?? null],
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  async listComponents(ingestId: string): Promise<ComponentRecord[]> {
+    const { rows } = await this.pool.query('SELECT * FROM components WHERE ingest_id = $1 ORDER BY ordinal', [ingestId]);
+    return rows.map(componentFromRow);
+  }
+
+  async recordFetched(ingestId: string, ordinal: number, fetched: { stagingKey: string; size: number; sha256: string }): Promise<void> {
+    await this.pool.query(
+      `UPDATE components SET staging_key = $3, size = $4, sha256 = $5, fetched_at = now() WHERE ingest_id = $1 AND ordinal = $2`,
+      [ingestId, ordinal, fetched.stagingKey, fetched.size, fetched.sha256],
+    );
+  }
+
+  async recordDeposited(ingestId: string, ordinal: number, deposited: { bucket: string; key: string }): Promise<void> {
+    await this.pool.query(
+      `UPDATE components SET archive_bucket = $3, archive_key = $4, deposited_at = COALESCE(deposited_at, now())
+       WHERE ingest_id = $1 AND ordinal = $2`,
+      [ingestId, ordinal, deposited.bucket, deposited.key],
+    );
+  }
+
+  /** One stage run and its audit event, atomically. A succeeded run moves the ingest on to `nextStage`. */
+  async recordStageRun(ingestId: string, stage: Stage, run: Omit<StageRunRecord, 'stage'>, nextStage?: Stage): Promise<void> {
+    await inTransaction(this.pool, async (tx) => {
+      await tx.query(
+        `INSERT INTO stage_runs (ingest_id, stage, attempt, status, started_at, finished_at, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [ingestId, stage, run.attempt, run.status, run.startedAt, run.finishedAt, run.detail],
+      );
+      if (run.status === 'SUCCEEDED') {
+        await tx.query(
+          `UPDATE ingests SET status = CASE WHEN status IN ('RECEIVED', 'IN_PROGRESS', 'FAILED') THEN 'IN_PROGRESS' ELSE status END,
+             current_stage = $2, failed_stage = NULL, failure_reason = NULL, failure_retryable = NULL, updated_at = now()
+           WHERE ingest_id = $1`,
+          [ingestId, nextStage ?? stage],
+        );
+      }
+      await appendAuditEvent(tx, {
+        ingestId,
+        type: run.status === 'SUCCEEDED' ? 'stage.completed' : 'stage.attempt-failed',
+        actor: `worker:${stage}`,
+        payload: { stage, attempt: run.attempt, ...(nextStage ? { next: nextStage } : {}), ...run.detail },
+      });
+    });
+  }
+
+  /** The last attempt failed (or retrying cannot help): the ingest is FAILED with stage and reason. */
+  async markFailed(ingestId: string, failure: { stage: Stage; reason: string; retryable: boolean; attempts: number }): Promise<void> {
+    await inTransaction(this.pool, async (tx) => {
+      await tx.query(
+        `UPDATE ingests SET status = 'FAILED', failed_stage = $2, failure_reason = $3, failure_retryable = $4,
+           current_stage = $2, updated_at = now() WHERE ingest_id = $1`,
+        [ingestId, failure.stage, failure.reason, failure.retryable],
+      );
+      await appendAuditEvent(tx, { ingestId, type: 'ingest.failed', actor: `worker:${failure.stage}`, payload: { ...failure } });
+    });
+  }
+
+  /** Final outcome of a document (FILED, EXCLUDED, QUARANTINED) or REVIEW, with what the OA is told. */
+  async recordOutcome(ingestId: string, outcome: IngestStatus, payload: Record<string, unknown>): Promise<void> {
+    await inTransaction(this.pool, async (tx) => {
+      await tx.query(
+        `UPDATE ingests SET status = $2, completed_at = CASE WHEN $2 IN ('FILED', 'EXCLUDED', 'QUARANTINED') THEN now() END,
+           updated_at = now() WHERE ingest_id = $1`,
+        [ingestId, outcome],
+      );
+      await appendAuditEvent(tx, { ingestId, type: `ingest.${outcome.toLowerCase()}`, actor: 'worker:notify', payload });
+    });
+  }
+
+  async stageRuns(ingestId: string): Promise<StageRunRecord[]> {
+    const { rows } = await this.pool.query(
+      'SELECT stage, attempt, status, started_at, finished_at, detail FROM stage_runs WHERE ingest_id = $1 ORDER BY id',
+      [ingestId],
+    );
+    return rows.map((r) => ({
+      stage: r.stage,
+      attempt: r.attempt,
+      status: r.status,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      detail: r.detail,
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

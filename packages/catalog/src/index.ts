@@ -1,0 +1,10 @@
+export { Catalog } from './catalog.ts';
+export type { ComponentRecord, IngestRecord, StageRunRecord } from './catalog.ts';
+export { appendAuditEvent, auditEventsOf, verifyAuditChain } from './audit.ts';
+export type { ChainVerification, NewAuditEvent } from './audit.ts';
+export { auditHash, GENESIS_HASH, verifyChainSegment } from './auditChain.ts';
+export type { AuditEvent, ChainBreak, ChainedAuditEvent } from './auditChain.ts';
+export { canonicalJson } from './canonicalJson.ts';
+export { createPool, inTransaction } from './db.ts';
+export type { Queryable } from './db.ts';
+export { migrate, MigrationError } from './migrate.ts';

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { Catalog } from './catalog.ts';
+import { createPool } from './db.ts';
+import { migrate } from './migrate.ts';
+
+/**
+ * A fresh, migrated database for one test file on the real PostgreSQL server, dropped afterwards.
+ * Keeps test files independent when vitest runs them in parallel.
+ */
+export async function createTestCatalog(adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres') {
+  const name = `oa_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: withDatabase(adminUrl, 'postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = withDatabase(adminUrl, name);
+  const pool = createPool(url, 5);
+  await migrate(pool);
+  const catalog = new Catalog(pool);
+  return {
+    catalog,
+    url,
+    async drop() {
+      await catalog.close();
+      const client = new pg.Client({ connectionString: withDatabase(adminUrl, 'postgres') });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}

@@ -1,0 +1,2 @@
+export { createLogger, ingestLogger, redactUrl, REDACTED_PATHS } from './logger.ts';
+export type { Logger } from './logger.ts';
