@@ -1,0 +1,44 @@
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+
+export interface S3Settings {
+  endpoint?: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+  /** See the S3_SDK_CHECKSUMS setting: `when_required` for stores without aws-chunked trailer support. */
+  sdkChecksums: 'when_required' | 'when_supported';
+}
+
+export function createS3Client(settings: S3Settings): S3Client {
+  return new S3Client({
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    region: settings.region,
+    forcePathStyle: settings.forcePathStyle,
+    credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
+    requestChecksumCalculation: settings.sdkChecksums === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
+    responseChecksumValidation: settings.sdkChecksums === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
+  });
+}
+
+/** Creates the buckets that do not exist yet (local runs; production buckets are provisioned). */
+export async function ensureBuckets(s3: S3Client, buckets: string[]): Promise<void> {
+  for (const bucket of buckets) {
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    }
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.name === 'NoSuchBucket' || e?.$metadata?.httpStatusCode === 404;
+}
+
+export function isPreconditionFailed(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
+}

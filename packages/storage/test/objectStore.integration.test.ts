@@ -1,0 +1,65 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ObjectStore, SizeLimitExceededError, WriteOnceViolationError } from '../src/index.ts';
+import { createTestBuckets } from '../src/testing.ts';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+let store: ObjectStore;
+let staging: string;
+let archive: string;
+beforeAll(async () => {
+  const { s3, buckets } = await createTestBuckets('staging', 'archive');
+  [staging, archive] = buckets as [string, string];
+  store = new ObjectStore(s3, { multipartThreshold: 6 * 1024 * 1024 });
+});
+
+async function bytesOf(bucket: string, key: string): Promise<Buffer> {
+  const response = await store.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await response.Body!.transformToByteArray());
+}
+
+describe('ObjectStore against the S3 server over HTTP', () => {
+  it('streams a body into staging, hashing it on the way', async () => {
+    const body = randomBytes(300_000);
+    const stored = await store.putStream({ bucket: staging, key: 'ing_1/1', body: Readable.from([body.subarray(0, 1000), body.subarray(1000)]) });
+    expect(stored).toEqual({ bucket: staging, key: 'ing_1/1', size: body.length, sha256: sha256(body) });
+    expect((await bytesOf(staging, 'ing_1/1')).equals(body)).toBe(true);
+  });
+
+  it('stops a stream that passes the size limit', async () => {
+    const put = store.putStream({ bucket: staging, key: 'too-big', body: Readable.from([randomBytes(2048)]), maxBytes: 1024 });
+    await expect(put).rejects.toBeInstanceOf(SizeLimitExceededError);
+  });
+
+  it('deposits once, verifies what it wrote, and accepts the same bytes again', async () => {
+    const body = Buffer.from('关于做好档案移交工作的通知 — 正文');
+    const args = { bucket: archive, key: 'A182/2025/doc-1/original.txt', size: body.length, sha256: sha256(body), open: async () => Readable.from([body]) };
+    const first = await store.depositOnce(args);
+    expect(first).toMatchObject({ outcome: 'written', size: body.length, sha256: sha256(body) });
+    expect(['store-checksum', 'read-back']).toContain(first.verifiedBy);
+    expect(sha256(await bytesOf(archive, args.key))).toBe(sha256(body));
+    const again = await store.depositOnce(args);
+    expect(again.outcome).toBe('already-present');
+  });
+
+  it('never overwrites an archive object with other content', async () => {
+    const original = Buffer.from('original');
+    const key = 'A182/2025/doc-2/original.txt';
+    await store.depositOnce({ bucket: archive, key, size: original.length, sha256: sha256(original), open: async () => Readable.from([original]) });
+    const forged = Buffer.from('forged!!');
+    const attempt = store.depositOnce({ bucket: archive, key, size: forged.length, sha256: sha256(forged), open: async () => Readable.from([forged]) });
+    await expect(attempt).rejects.toBeInstanceOf(WriteOnceViolationError);
+    expect((await bytesOf(archive, key)).toString()).toBe('original');
+  });
+
+  it('deposits a large body in parts and verifies it by reading back', async () => {
+    const body = randomBytes(13 * 1024 * 1024);
+    const key = 'A182/2025/doc-3/video.mp4';
+    const result = await store.depositOnce({ bucket: archive, key, size: body.length, sha256: sha256(body), open: async () => Readable.from([body.subarray(0, 7e6), body.subarray(7e6)]) });
+    expect(result).toMatchObject({ outcome: 'written', verifiedBy: 'read-back', size: body.length });
+    expect(await store.digestOf(archive, key)).toEqual({ size: body.length, sha256: sha256(body) });
+  });
+});
