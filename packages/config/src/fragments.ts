@@ -79,3 +79,9 @@ export const oaSourcesEnv = z.object({
 });
 
 export { bool, csv };
+
+/** How stage jobs are retried: attempts in all, first delay doubled each time. */
+export const pipelineEnv = z.object({
+  STAGE_ATTEMPTS: int(5, 1),
+  STAGE_BACKOFF_MS: int(2000, 0),
+});

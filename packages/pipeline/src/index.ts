@@ -1,0 +1,17 @@
+export { archiveComponentKeyOf, archivePrefixOf, safeSegment, stagingKeyOf } from './archiveLayout.ts';
+export { BackpressureGate } from './backpressure.ts';
+export type { PipelineDeps, PipelineSettings, StageContext, StageHandler, StageResult } from './context.ts';
+export {
+  ComponentTooLargeError,
+  describeError,
+  FetchHttpError,
+  FetchRefusedError,
+  FetchTimeoutError,
+  isRetryable,
+  StageError,
+  UnknownIngestError,
+} from './errors.ts';
+export { jobIdOf, jobOptionsOf, queueNameOf, StageQueues } from './queues.ts';
+export type { RetryPolicy, StageJobData } from './queues.ts';
+export { createStageWorker, runStage } from './runner.ts';
+export { stageHandlers } from './stages/index.ts';

@@ -1,0 +1,73 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { STAGES, type Stage } from '@oa-archive/contracts';
+
+/** What every stage job carries: the catalog holds the rest. */
+export interface StageJobData {
+  ingestId: string;
+  eventId: string;
+}
+
+export function queueNameOf(stage: Stage): string {
+  return `stage-${stage}`;
+}
+
+/** Deterministic per ingest and stage, so a duplicate enqueue while the job exists is a no-op. */
+export function jobIdOf(ingestId: string, stage: Stage): string {
+  return `${ingestId}-${stage}`;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  backoffMs: number;
+}
+
+export function jobOptionsOf(policy: RetryPolicy, ingestId: string, stage: Stage): JobsOptions {
+  return {
+    jobId: jobIdOf(ingestId, stage),
+    attempts: policy.attempts,
+    backoff: { type: 'exponential', delay: policy.backoffMs },
+    // Kept for the dashboards and for replay; the catalog is the lasting record.
+    removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  };
+}
+
+/** One BullMQ queue per stage, sharing one connection. */
+export class StageQueues {
+  readonly #queues: Map<Stage, Queue<StageJobData>>;
+  readonly #policy: RetryPolicy;
+
+  constructor(connection: ConnectionOptions, options: { prefix: string; retry: RetryPolicy }) {
+    this.#policy = options.retry;
+    this.#queues = new Map(
+      STAGES.map((stage) => [stage, new Queue<StageJobData>(queueNameOf(stage), { connection, prefix: options.prefix })]),
+    );
+  }
+
+  queue(stage: Stage): Queue<StageJobData> {
+    return this.#queues.get(stage)!;
+  }
+
+  async enqueue(stage: Stage, data: StageJobData): Promise<void> {
+    await this.queue(stage).add(stage, data, jobOptionsOf(this.#policy, data.ingestId, stage));
+  }
+
+  /** Jobs not yet finished across all stages: what intake's back-pressure watches. */
+  async backlog(): Promise<number> {
+    const counts = await Promise.all(
+      [...this.#queues.values()].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')),
+    );
+    return counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
+  }
+
+  async counts(): Promise<Record<Stage, Record<string, number>>> {
+    const entries = await Promise.all(
+      [...this.#queues.entries()].map(async ([stage, q]) => [stage, await q.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')] as const),
+    );
+    return Object.fromEntries(entries) as Record<Stage, Record<string, number>>;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#queues.values()].map((q) => q.close()));
+  }
+}

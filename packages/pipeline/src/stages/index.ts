@@ -1,0 +1,17 @@
+import type { Stage } from '@oa-archive/contracts';
+import type { StageHandler } from '../context.ts';
+import { depositStage } from './deposit.ts';
+import { fetchStage } from './fetch.ts';
+import { notifyStage } from './notify.ts';
+import { pendingStage } from './pending.ts';
+
+export const stageHandlers: Record<Stage, StageHandler> = {
+  fetch: fetchStage,
+  characterize: pendingStage('characterize'),
+  classify: pendingStage('classify'),
+  convert: pendingStage('convert'),
+  validate: pendingStage('validate'),
+  package: pendingStage('package'),
+  deposit: depositStage,
+  notify: notifyStage,
+};

@@ -1,0 +1,75 @@
+import { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
+import type { Producer } from 'kafkajs';
+import { Catalog, createPool, migrate } from '@oa-archive/catalog';
+import { createKafka, ensureTopics } from '@oa-archive/kafka';
+import { createLogger, type Logger } from '@oa-archive/observability';
+import { createStageWorker, stageHandlers, StageQueues, type PipelineDeps } from '@oa-archive/pipeline';
+import { createS3Client, ensureBuckets, ObjectStore } from '@oa-archive/storage';
+import type { WorkerConfig } from './config.ts';
+
+export interface WorkerProcess {
+  deps: PipelineDeps;
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/** Starts BullMQ workers for the configured stages. Stateless: run as many processes as the load needs. */
+export async function startWorker(config: WorkerConfig, logger: Logger = createLogger({ service: 'worker', level: config.LOG_LEVEL })): Promise<WorkerProcess> {
+  const catalog = new Catalog(createPool(config.DATABASE_URL, config.WORKER_CONCURRENCY * 2 + 2));
+  await migrate(catalog.pool);
+
+  const s3 = createS3Client({
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    accessKeyId: config.S3_ACCESS_KEY_ID,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    sdkChecksums: config.S3_SDK_CHECKSUMS,
+  });
+  if (config.S3_CREATE_BUCKETS) await ensureBuckets(s3, [config.S3_STAGING_BUCKET, config.S3_ARCHIVE_BUCKET]);
+
+  const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-worker`, brokers: config.KAFKA_BROKERS, logger });
+  await ensureTopics(kafka, [{ topic: config.KAFKA_TOPIC_RECEIPTS, numPartitions: 3 }]);
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = new StageQueues(redis, {
+    prefix: config.QUEUE_PREFIX,
+    retry: { attempts: config.STAGE_ATTEMPTS, backoffMs: config.STAGE_BACKOFF_MS },
+  });
+
+  const deps: PipelineDeps = {
+    catalog,
+    store: new ObjectStore(s3),
+    queues,
+    producer,
+    logger,
+    settings: {
+      stagingBucket: config.S3_STAGING_BUCKET,
+      archiveBucket: config.S3_ARCHIVE_BUCKET,
+      receiptsTopic: config.KAFKA_TOPIC_RECEIPTS,
+      sources: config.OA_SOURCES,
+      fetch: { maxBytes: config.FETCH_MAX_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS },
+    },
+  };
+  const workers = config.WORKER_STAGES.map((stage) =>
+    createStageWorker(stage, stageHandlers[stage], deps, { connection: redis, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY }),
+  );
+  logger.info({ stages: config.WORKER_STAGES, concurrency: config.WORKER_CONCURRENCY }, 'worker running');
+
+  return {
+    deps,
+    workers,
+    async close() {
+      // Let running jobs finish so no attempt is cut off half-recorded.
+      await Promise.all(workers.map((w) => w.close()));
+      await queues.close();
+      await producer.disconnect();
+      await redis.quit();
+      s3.destroy();
+      await catalog.close();
+    },
+  };
+}
