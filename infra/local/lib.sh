@@ -36,3 +36,28 @@ apt_install() {
   log "installing Debian packages: ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# ensure_node — Node 24 LTS and pnpm 10 on PATH. The machine's Node may be older (20 is end of
+# life); the npm registry's `node` package carries real Node binaries, installed under $OA_HOME.
+ensure_node() {
+  local major=0
+  command -v node >/dev/null && major=$(node -p 'process.versions.node.split(".")[0]')
+  if [ "$major" -lt 24 ]; then
+    if [ ! -x "$OA_HOME/node24/bin/node" ]; then
+      command -v npm >/dev/null || apt_install nodejs npm
+      log "installing Node 24 LTS from the npm registry into $OA_HOME/node24"
+      npm install --global --prefix "$OA_HOME/node24" --no-fund --no-audit node@24 >/dev/null
+    fi
+    export PATH="$OA_HOME/node24/bin:$PATH"
+  fi
+  if ! command -v pnpm >/dev/null || [ "$(pnpm --version | cut -d. -f1)" != 10 ]; then
+    log "installing pnpm 10"
+    npm install --global --no-fund --no-audit pnpm@10 >/dev/null
+    hash -r
+  fi
+}
+
+# ensure_packages — the workspace's dependencies, exactly as locked.
+ensure_packages() {
+  (cd "$REPO_ROOT" && pnpm install --frozen-lockfile --reporter=silent)
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The archive's own processes in the background: intake, worker and the OA simulator's file server.
+#   services.sh start | stop
+source "$(dirname "$0")/lib.sh"
+
+SERVICES=(intake worker oa-simulator)
+args_of() {
+  case "$1" in
+    intake) echo "services/intake/src/main.ts" ;;
+    worker) echo "services/worker/src/main.ts" ;;
+    oa-simulator) echo "services/oa-simulator/src/main.ts serve" ;;
+  esac
+}
+
+start() {
+  ensure_node
+  local name pidfile
+  for name in "${SERVICES[@]}"; do
+    pidfile="$OA_HOME/run/$name.pid"
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      log "$name already running (pid $(cat "$pidfile"))"
+      continue
+    fi
+    # shellcheck disable=SC2046
+    (cd "$REPO_ROOT" && nohup node $(args_of "$name") >>"$OA_HOME/logs/$name.log" 2>&1 </dev/null &
+      echo $! >"$pidfile")
+    log "started $name (pid $(cat "$pidfile"), log $OA_HOME/logs/$name.log)"
+  done
+  wait_for_port 127.0.0.1 "${SIMULATOR_PORT:-8088}" 20 "OA simulator"
+}
+
+stop() {
+  local name pidfile pid i
+  for name in "${SERVICES[@]}"; do
+    pidfile="$OA_HOME/run/$name.pid"
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"
+      for ((i = 0; i < 80; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+      log "stopped $name"
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+case "${1:-start}" in
+  start) start ;;
+  stop) stop ;;
+  *) die "usage: services.sh start|stop" ;;
+esac
