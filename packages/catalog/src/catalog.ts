@@ -207,9 +207,10 @@ export class Catalog {
         [ingestId, stage, run.attempt, run.status, run.startedAt, run.finishedAt, run.detail],
       );
       if (run.status === 'SUCCEEDED') {
+        // Outcomes (FILED, FAILED, …) stand: only a fresh ingest moves to IN_PROGRESS here.
         await tx.query(
-          `UPDATE ingests SET status = CASE WHEN status IN ('RECEIVED', 'IN_PROGRESS', 'FAILED') THEN 'IN_PROGRESS' ELSE status END,
-             current_stage = $2, failed_stage = NULL, failure_reason = NULL, failure_retryable = NULL, updated_at = now()
+          `UPDATE ingests SET status = CASE WHEN status = 'RECEIVED' THEN 'IN_PROGRESS' ELSE status END,
+             current_stage = CASE WHEN status IN ('RECEIVED', 'IN_PROGRESS') THEN $2 ELSE current_stage END, updated_at = now()
            WHERE ingest_id = $1`,
           [ingestId, nextStage ?? stage],
         );

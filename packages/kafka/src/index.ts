@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type ITopicConfig, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type ITopicConfig, type logCreator, type Producer } from 'kafkajs';
 import type { Logger } from '@oa-archive/observability';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -37,4 +37,9 @@ export async function ensureTopics(kafka: Kafka, topics: ITopicConfig[]): Promis
   } finally {
     await admin.disconnect();
   }
+}
+
+/** A producer with the default (murmur2, Java-compatible) partitioner, keyed messages keep their order. */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 }

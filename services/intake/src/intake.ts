@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { Consumer, EachMessagePayload, Producer } from 'kafkajs';
 import { Catalog, createPool, migrate } from '@oa-archive/catalog';
 import { deadLetterOf, ingestIdOf, ingestKeyOf, parseDocumentFinalized, type ContractIssue } from '@oa-archive/contracts';
-import { createKafka, ensureTopics } from '@oa-archive/kafka';
+import { createKafka, createProducer, ensureTopics } from '@oa-archive/kafka';
 import { createLogger, ingestLogger, type Logger } from '@oa-archive/observability';
 import { BackpressureGate, StageQueues } from '@oa-archive/pipeline';
 import type { IntakeConfig } from './config.ts';
@@ -56,7 +56,7 @@ export class IntakeService {
     const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-intake`, brokers: config.KAFKA_BROKERS, logger });
     this.#kafka = kafka;
     this.#consumer = kafka.consumer({ groupId: config.KAFKA_GROUP_ID, allowAutoTopicCreation: false });
-    this.#producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.#producer = createProducer(kafka);
     this.#gate = new BackpressureGate({ pauseAt: config.INTAKE_BACKLOG_PAUSE, resumeAt: config.INTAKE_BACKLOG_RESUME });
   }
 

@@ -4,7 +4,7 @@ import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { CLOUDEVENTS_STRUCTURED_CONTENT_TYPE, exampleDocumentFinalizedEvent, ingestIdOf } from '@oa-archive/contracts';
-import { ensureTopics } from '@oa-archive/kafka';
+import { createProducer, ensureTopics } from '@oa-archive/kafka';
 import { jobIdOf, queueNameOf } from '@oa-archive/pipeline';
 import { readTopic, testKafka, testLogger, uniqueName, waitFor } from '@oa-archive/testing';
 import { loadIntakeConfig, startIntake, type IntakeService } from '../src/index.ts';
@@ -14,7 +14,7 @@ let producer: Producer;
 let redis: Redis;
 
 beforeAll(async () => {
-  producer = kafka.producer();
+  producer = createProducer(kafka);
   await producer.connect();
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
 });

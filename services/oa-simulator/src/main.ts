@@ -5,7 +5,7 @@
  *                                       publish "document finalized" events; prints one JSON line each
  */
 import { parseArgs } from 'node:util';
-import { createKafka, ensureTopics } from '@oa-archive/kafka';
+import { createKafka, createProducer, ensureTopics } from '@oa-archive/kafka';
 import { createLogger } from '@oa-archive/observability';
 import { loadSimulatorConfig } from './config.ts';
 import { publishDocuments } from './publisher.ts';
@@ -34,7 +34,7 @@ switch (positionals[0]) {
   case 'publish': {
     const kafka = createKafka({ clientId: 'oa-simulator', brokers: config.KAFKA_BROKERS, logger });
     await ensureTopics(kafka, [{ topic: config.KAFKA_TOPIC_FINALIZED, numPartitions: 3 }]);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = createProducer(kafka);
     await producer.connect();
     const published = await publishDocuments(producer, {
       topic: config.KAFKA_TOPIC_FINALIZED,

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { Producer } from 'kafkajs';
 import { Catalog, createPool, migrate } from '@oa-archive/catalog';
-import { createKafka, ensureTopics } from '@oa-archive/kafka';
+import { createKafka, createProducer, ensureTopics } from '@oa-archive/kafka';
 import { createLogger, type Logger } from '@oa-archive/observability';
 import { createStageWorker, stageHandlers, StageQueues, type PipelineDeps } from '@oa-archive/pipeline';
 import { createS3Client, ensureBuckets, ObjectStore } from '@oa-archive/storage';
@@ -31,7 +31,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
 
   const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-worker`, brokers: config.KAFKA_BROKERS, logger });
   await ensureTopics(kafka, [{ topic: config.KAFKA_TOPIC_RECEIPTS, numPartitions: 3 }]);
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer: Producer = createProducer(kafka);
   await producer.connect();
 
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestCatalog } from '@oa-archive/catalog/testing';
+import { documentFinalizedDataSchema, documentFinalizedEvent, ingestIdOf, STAGES, type DocumentFinalizedEvent } from '@oa-archive/contracts';
+import { createFileServer, eventDataOf, listen, simulateDocument } from '@oa-archive/oa-simulator';
+import { testLogger, uniqueName, waitFor } from '@oa-archive/testing';
+import { verifyAuditChain } from '@oa-archive/catalog';
+import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
+
+const TOKEN = 'worker-test-token';
+let db: Awaited<ReturnType<typeof createTestCatalog>>;
+let worker: WorkerProcess;
+let oa: Server;
+let flaky: Server;
+let oaUrl = '';
+let flakyUrl = '';
+let flakyHits = 0;
+const archiveBucket = uniqueName('test-archive');
+const stagingBucket = uniqueName('test-staging');
+
+beforeAll(async () => {
+  db = await createTestCatalog();
+  oa = createFileServer({ token: TOKEN });
+  oaUrl = (await listen(oa, 0)).baseUrl;
+  flaky = createServer((_req, res) => {
+    flakyHits++;
+    res.writeHead(503).end('busy');
+  });
+  flakyUrl = (await listen(flaky, 0)).baseUrl;
+  const config = loadWorkerConfig({
+    DATABASE_URL: db.url,
+    QUEUE_PREFIX: uniqueName('test'),
+    KAFKA_TOPIC_RECEIPTS: uniqueName('test-receipts'),
+    S3_ARCHIVE_BUCKET: archiveBucket,
+    S3_STAGING_BUCKET: stagingBucket,
+    OA_SOURCES: JSON.stringify({ 'oa-test': { allowedHosts: [new URL(oaUrl).host, new URL(flakyUrl).host], token: TOKEN } }),
+    STAGE_ATTEMPTS: '3',
+    STAGE_BACKOFF_MS: '50',
+    FETCH_MAX_BYTES: String(200_000),
+  });
+  worker = await startWorker(config, testLogger());
+});
+afterAll(async () => {
+  await worker?.close();
+  await new Promise((r) => oa.close(r));
+  await new Promise((r) => flaky.close(r));
+  await db?.drop();
+});
+
+async function ingest(event: DocumentFinalizedEvent): Promise<string> {
+  const ingestId = ingestIdOf({ source: event.source, documentId: event.data.documentId, version: event.data.version });
+  await db.catalog.recordIngest(ingestId, event);
+  await worker.deps.queues.enqueue('fetch', { ingestId, eventId: event.id });
+  return ingestId;
+}
+
+function eventOf(index: number, adjust: (data: ReturnType<typeof eventDataOf>) => void = () => {}): DocumentFinalizedEvent {
+  const data = eventDataOf(simulateDocument(11, index), oaUrl, { declareDigests: true });
+  adjust(data);
+  return documentFinalizedEvent({ id: `event-${index}`, source: 'oa-test', time: new Date().toISOString(), data: documentFinalizedDataSchema.parse(data) }) as DocumentFinalizedEvent;
+}
+
+const settled = (ingestId: string) =>
+  waitFor(async () => {
+    const i = await db.catalog.getIngest(ingestId);
+    const runs = await db.catalog.stageRuns(ingestId);
+    return i && ['FILED', 'FAILED'].includes(i.status) && runs.some((r) => r.stage === 'notify') ? i : undefined;
+  }, { what: `ingest ${ingestId} to settle`, timeoutMs: 30_000 });
+
+describe('worker: fetch → … → deposit → notify on real services', () => {
+  it('files a document: every component deposited and verified, every stage recorded', async () => {
+    const event = eventOf(2);
+    const ingestId = await ingest(event);
+    expect((await settled(ingestId)).status).toBe('FILED');
+
+    const components = await db.catalog.listComponents(ingestId);
+    const document = simulateDocument(11, 2);
+    for (const [i, c] of components.entries()) {
+      const bytes = document.components[i]!.bytes;
+      expect(c.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(c.archiveBucket).toBe(archiveBucket);
+      expect(await worker.deps.store.digestOf(archiveBucket, c.archiveKey!)).toEqual({ size: bytes.length, sha256: c.sha256 });
+    }
+    const listed = await worker.deps.store.s3.send(new ListObjectsV2Command({ Bucket: archiveBucket, Prefix: `oa-test/` }));
+    expect(listed.KeyCount).toBe(components.length + 1); // + ingest.json
+    const runs = await db.catalog.stageRuns(ingestId);
+    expect(runs.map((r) => `${r.stage}:${r.status}`)).toEqual(STAGES.map((s) => `${s}:SUCCEEDED`));
+    expect(runs[0]!.detail.components).toEqual(expect.arrayContaining([expect.objectContaining({ declaredSha256Matches: true })]));
+  });
+
+  it('refuses a component on a host the source is not allowed to use, without retrying', async () => {
+    const ingestId = await ingest(eventOf(3, (d) => (d.components[0]!.url = 'http://169.254.169.254/latest/meta-data')));
+    const failed = await settled(ingestId);
+    expect(failed).toMatchObject({ status: 'FAILED', failedStage: 'fetch', failureRetryable: false });
+    expect(failed.failureReason).toMatch(/FetchRefusedError: .*169\.254\.169\.254.*not an allowed host/);
+    expect((await db.catalog.stageRuns(ingestId)).filter((r) => r.stage === 'fetch')).toHaveLength(1);
+  });
+
+  it('refuses a component over the size limit', async () => {
+    const ingestId = await ingest(eventOf(4, (d) => (d.components[0]!.size = 10_000_000)));
+    expect(await settled(ingestId)).toMatchObject({ status: 'FAILED', failedStage: 'fetch', failureReason: expect.stringMatching(/larger than the configured limit/) });
+  });
+
+  it('retries a failing OA with backoff, then records FAILED with stage and reason', async () => {
+    flakyHits = 0;
+    const ingestId = await ingest(eventOf(5, (d) => (d.components[0]!.url = `${flakyUrl}/files/x/1`)));
+    const failed = await settled(ingestId);
+    expect(failed).toMatchObject({ status: 'FAILED', failedStage: 'fetch', failureRetryable: true, failureReason: expect.stringMatching(/HTTP 503/) });
+    expect(flakyHits).toBe(3);
+    const attempts = (await db.catalog.stageRuns(ingestId)).filter((r) => r.stage === 'fetch');
+    expect(attempts.map((r) => [r.attempt, r.detail.willRetry])).toEqual([[1, true], [2, true], [3, false]]);
+  });
+
+  it('runs a stage twice without a second copy: a replayed deposit finds its own objects', async () => {
+    const [filed] = await db.catalog.listIngests({ status: 'FILED' });
+    const deposit = worker.deps.queues.queue('deposit');
+    await deposit.add('deposit', { ingestId: filed!.ingestId, eventId: filed!.eventId }, { jobId: `${filed!.ingestId}-deposit-replay` });
+    await waitFor(async () => (await db.catalog.stageRuns(filed!.ingestId)).filter((r) => r.stage === 'deposit').length === 2, { what: 'second deposit' });
+    const second = (await db.catalog.stageRuns(filed!.ingestId)).filter((r) => r.stage === 'deposit')[1]!;
+    expect(second.status).toBe('SUCCEEDED');
+    expect((second.detail.objects as { outcome: string }[]).every((o) => o.outcome === 'already-present')).toBe(true);
+    expect((await verifyAuditChain(db.catalog.pool)).ok).toBe(true);
+  });
+});
