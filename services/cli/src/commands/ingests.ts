@@ -1,0 +1,35 @@
+import { FINAL_STATUSES, type IngestStatus } from '@oa-archive/contracts';
+import type { Catalog, IngestRecord } from '@oa-archive/catalog';
+import { formatTable } from '../table.ts';
+
+async function whereFiled(catalog: Catalog, ingest: IngestRecord): Promise<string> {
+  if (ingest.status === 'FAILED') return `failed at ${ingest.failedStage}: ${ingest.failureReason}`;
+  const components = await catalog.listComponents(ingest.ingestId);
+  const first = components.find((c) => c.archiveKey);
+  if (!first) return ingest.currentStage ? `at ${ingest.currentStage}` : '';
+  const prefix = first.archiveKey!.slice(0, first.archiveKey!.indexOf('/original/'));
+  return `s3://${first.archiveBucket}/${prefix}/ (${components.length} file${components.length === 1 ? '' : 's'})`;
+}
+
+export async function ingestTable(catalog: Catalog, ingests: IngestRecord[]): Promise<string> {
+  const rows = await Promise.all(
+    ingests.map(async (i) => [i.documentId, i.documentType, i.title, i.status, await whereFiled(catalog, i)]),
+  );
+  return formatTable(['document', '文种', '题名', 'status', 'where'], rows, 70);
+}
+
+/** Waits until the given documents of a source have an outcome; returns them, or throws on timeout. */
+export async function awaitOutcomes(catalog: Catalog, options: { source: string; documentIds: string[]; timeoutMs: number; onProgress?: (done: number) => void }): Promise<IngestRecord[]> {
+  const deadline = Date.now() + options.timeoutMs;
+  const wanted = new Set(options.documentIds);
+  for (;;) {
+    const ingests = (await catalog.listIngests({ source: options.source, limit: 100_000 })).filter((i) => wanted.has(i.documentId));
+    const done = ingests.filter((i) => FINAL_STATUSES.includes(i.status) || i.status === ('REVIEW' satisfies IngestStatus));
+    options.onProgress?.(done.length);
+    if (done.length === wanted.size) return done;
+    if (Date.now() > deadline) {
+      throw new Error(`${wanted.size - done.length} of ${wanted.size} documents have no outcome after ${options.timeoutMs / 1000}s; see \`pnpm archive ingests\``);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

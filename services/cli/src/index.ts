@@ -1,0 +1,5 @@
+export { auditVerify } from './commands/auditVerify.ts';
+export type { AuditReport } from './commands/auditVerify.ts';
+export { awaitOutcomes, ingestTable } from './commands/ingests.ts';
+export { cliEnv, loadCliConfig } from './config.ts';
+export { displayWidth, formatTable } from './table.ts';

@@ -1,0 +1,90 @@
+/**
+ * The archive's command line.
+ *   archive migrate                               apply pending catalog migrations
+ *   archive audit verify [--read-back]            recompute the audit chain; cross-check archive objects
+ *   archive ingests [--status S] [--source S]     list ingests and where each was filed
+ *   archive show <ingest id | document id>        one ingest: components, stage runs, audit events
+ *   archive await --documents a,b [--source S] [--timeout 120]
+ *                                                 wait until the documents have an outcome (reads ids on stdin if not given)
+ */
+import { parseArgs } from 'node:util';
+import { text } from 'node:stream/consumers';
+import { auditEventsOf, Catalog, createPool, migrate } from '@oa-archive/catalog';
+import { INGEST_STATUSES, type IngestStatus } from '@oa-archive/contracts';
+import { createS3Client, ObjectStore } from '@oa-archive/storage';
+import { auditVerify } from './commands/auditVerify.ts';
+import { awaitOutcomes, ingestTable } from './commands/ingests.ts';
+import { loadCliConfig } from './config.ts';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    status: { type: 'string' },
+    source: { type: 'string' },
+    limit: { type: 'string', default: '200' },
+    documents: { type: 'string' },
+    timeout: { type: 'string', default: '120' },
+    'read-back': { type: 'boolean', default: false },
+  },
+});
+
+const config = loadCliConfig();
+const catalog = new Catalog(createPool(config.DATABASE_URL, 4));
+const out = (line: string) => process.stdout.write(`${line}\n`);
+let exitCode = 0;
+
+try {
+  const [command, sub] = positionals;
+  if (command === 'migrate') {
+    const { applied } = await migrate(catalog.pool);
+    out(applied.length ? `applied: ${applied.join(', ')}` : 'catalog is up to date');
+  } else if (command === 'audit' && sub === 'verify') {
+    const s3 = createS3Client({
+      endpoint: config.S3_ENDPOINT,
+      region: config.S3_REGION,
+      accessKeyId: config.S3_ACCESS_KEY_ID,
+      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: config.S3_FORCE_PATH_STYLE,
+      sdkChecksums: config.S3_SDK_CHECKSUMS,
+    });
+    const report = await auditVerify(catalog, new ObjectStore(s3), { readBack: values['read-back'] });
+    report.lines.forEach((line) => out(line));
+    exitCode = report.ok ? 0 : 1;
+    s3.destroy();
+  } else if (command === 'ingests') {
+    const status = values.status?.toUpperCase();
+    if (status && !INGEST_STATUSES.includes(status as IngestStatus)) throw new Error(`--status must be one of ${INGEST_STATUSES.join(', ')}`);
+    const ingests = await catalog.listIngests({ ...(status ? { status: status as IngestStatus } : {}), ...(values.source ? { source: values.source } : {}), limit: Number(values.limit) });
+    out(await ingestTable(catalog, ingests));
+    out(`\n${Object.entries(await catalog.countByStatus(values.source)).map(([s, n]) => `${s} ${n}`).join(' · ') || 'no ingests yet'}`);
+  } else if (command === 'show' && sub) {
+    const { rows } = await catalog.pool.query<{ ingest_id: string }>('SELECT ingest_id FROM ingests WHERE ingest_id = $1 OR document_id = $1 ORDER BY version DESC', [sub]);
+    if (rows.length === 0) throw new Error(`no ingest with id or document id "${sub}"`);
+    for (const { ingest_id } of rows) {
+      const ingest = (await catalog.getIngest(ingest_id))!;
+      const { event: _event, ...summary } = ingest;
+      out(JSON.stringify({ ...summary, components: await catalog.listComponents(ingest_id), stageRuns: await catalog.stageRuns(ingest_id), audit: await auditEventsOf(catalog.pool, ingest_id) }, null, 2));
+    }
+  } else if (command === 'await') {
+    const ids = (values.documents ?? (await text(process.stdin))).split(/[\s,]+/).filter(Boolean);
+    if (ids.length === 0) throw new Error('no document ids given (--documents a,b or one per line on stdin)');
+    const done = await awaitOutcomes(catalog, {
+      source: values.source ?? 'oa-simulator',
+      documentIds: ids,
+      timeoutMs: Number(values.timeout) * 1000,
+      onProgress: (n) => process.stderr.write(`\r${n}/${ids.length} documents have an outcome`),
+    });
+    process.stderr.write('\n');
+    out(await ingestTable(catalog, done));
+    exitCode = done.every((i) => i.status !== 'FAILED') ? 0 : 1;
+  } else {
+    process.stderr.write('usage: archive migrate | audit verify [--read-back] | ingests [--status S] [--source S] | show <id> | await --documents a,b\n');
+    exitCode = 2;
+  }
+} catch (error) {
+  process.stderr.write(`archive: ${(error as Error).message}\n`);
+  exitCode = 1;
+} finally {
+  await catalog.close();
+}
+process.exit(exitCode);
