@@ -14,6 +14,7 @@ args_of() {
 
 start() {
   ensure_node
+  cd "$REPO_ROOT"
   local name pidfile
   for name in "${SERVICES[@]}"; do
     pidfile="$OA_HOME/run/$name.pid"
@@ -22,8 +23,8 @@ start() {
       continue
     fi
     # shellcheck disable=SC2046
-    (cd "$REPO_ROOT" && nohup node $(args_of "$name") >>"$OA_HOME/logs/$name.log" 2>&1 </dev/null &
-      echo $! >"$pidfile")
+    nohup node $(args_of "$name") >>"$OA_HOME/logs/$name.log" 2>&1 </dev/null &
+    echo $! >"$pidfile"
     log "started $name (pid $(cat "$pidfile"), log $OA_HOME/logs/$name.log)"
   done
   wait_for_port 127.0.0.1 "${SIMULATOR_PORT:-8088}" 20 "OA simulator"

@@ -5,7 +5,8 @@
  *   archive ingests [--status S] [--source S]     list ingests and where each was filed
  *   archive show <ingest id | document id>        one ingest: components, stage runs, audit events
  *   archive await --documents a,b [--source S] [--timeout 120]
- *                                                 wait until the documents have an outcome (reads ids on stdin if not given)
+ *                                                 wait until the documents have an outcome; without --documents, reads
+ *                                                 ids or the simulator's `publish` JSON lines on stdin
  */
 import { parseArgs } from 'node:util';
 import { text } from 'node:stream/consumers';
@@ -66,7 +67,10 @@ try {
       out(JSON.stringify({ ...summary, components: await catalog.listComponents(ingest_id), stageRuns: await catalog.stageRuns(ingest_id), audit: await auditEventsOf(catalog.pool, ingest_id) }, null, 2));
     }
   } else if (command === 'await') {
-    const ids = (values.documents ?? (await text(process.stdin))).split(/[\s,]+/).filter(Boolean);
+    // Ids as a list, or the simulator's `publish` output (JSON lines with documentId) on stdin.
+    const ids = values.documents
+      ? values.documents.split(',').map((s) => s.trim()).filter(Boolean)
+      : (await text(process.stdin)).split('\n').map((line) => line.trim()).filter(Boolean).map((line) => (line.startsWith('{') ? String(JSON.parse(line).documentId) : line));
     if (ids.length === 0) throw new Error('no document ids given (--documents a,b or one per line on stdin)');
     const done = await awaitOutcomes(catalog, {
       source: values.source ?? 'oa-simulator',

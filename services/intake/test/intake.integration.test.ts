@@ -7,7 +7,7 @@ import { CLOUDEVENTS_STRUCTURED_CONTENT_TYPE, exampleDocumentFinalizedEvent, ing
 import { createProducer, ensureTopics } from '@oa-archive/kafka';
 import { jobIdOf, queueNameOf } from '@oa-archive/pipeline';
 import { readTopic, testKafka, testLogger, uniqueName, waitFor } from '@oa-archive/testing';
-import { loadIntakeConfig, startIntake, type IntakeService } from '../src/index.ts';
+import { loadIntakeConfig, startIntake } from '../src/index.ts';
 
 const kafka = testKafka();
 let producer: Producer;

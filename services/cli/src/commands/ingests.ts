@@ -26,7 +26,7 @@ export async function awaitOutcomes(catalog: Catalog, options: { source: string;
     const ingests = (await catalog.listIngests({ source: options.source, limit: 100_000 })).filter((i) => wanted.has(i.documentId));
     const done = ingests.filter((i) => FINAL_STATUSES.includes(i.status) || i.status === ('REVIEW' satisfies IngestStatus));
     options.onProgress?.(done.length);
-    if (done.length === wanted.size) return done;
+    if (done.length === wanted.size) return done.sort((a, b) => a.documentId.localeCompare(b.documentId));
     if (Date.now() > deadline) {
       throw new Error(`${wanted.size - done.length} of ${wanted.size} documents have no outcome after ${options.timeoutMs / 1000}s; see \`pnpm archive ingests\``);
     }
