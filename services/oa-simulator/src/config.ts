@@ -9,6 +9,8 @@ export const simulatorEnv = z.object({
   /** Must match the token configured for this source in the archive's OA_SOURCES. */
   SIMULATOR_TOKEN: z.string().min(8).default('local-simulator-token'),
   SIMULATOR_SOURCE: z.string().min(1).default('oa-simulator'),
+  /** The base URL put into events, when the archive reaches the simulator by another name than it listens on. */
+  SIMULATOR_PUBLIC_URL: z.url().optional(),
 });
 export type SimulatorConfig = z.infer<typeof simulatorEnv>;
 

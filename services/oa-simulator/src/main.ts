@@ -21,7 +21,7 @@ const { positionals, values } = parseArgs({
 });
 const config = loadSimulatorConfig();
 const logger = createLogger({ service: 'oa-simulator', level: config.LOG_LEVEL });
-const baseUrl = `http://${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}`;
+const baseUrl = config.SIMULATOR_PUBLIC_URL ?? `http://${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}`;
 
 switch (positionals[0]) {
   case 'serve': {
