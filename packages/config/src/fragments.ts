@@ -85,3 +85,15 @@ export const pipelineEnv = z.object({
   STAGE_ATTEMPTS: int(5, 1),
   STAGE_BACKOFF_MS: int(2000, 0),
 });
+
+/** The S3 client settings the storage package takes, from the s3Env fragment. */
+export function s3SettingsOf(env: z.infer<typeof s3Env>) {
+  return {
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION,
+    accessKeyId: env.S3_ACCESS_KEY_ID,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    sdkChecksums: env.S3_SDK_CHECKSUMS,
+  };
+}

@@ -1,3 +1,3 @@
 export { ConfigError, loadConfig } from './load.ts';
-export { bool, csv, databaseEnv, int, kafkaEnv, logEnv, oaSourceSchema, oaSourcesEnv, pipelineEnv, redisEnv, s3Env } from './fragments.ts';
+export { bool, csv, databaseEnv, int, kafkaEnv, logEnv, oaSourceSchema, oaSourcesEnv, pipelineEnv, redisEnv, s3Env, s3SettingsOf } from './fragments.ts';
 export type { OaSource } from './fragments.ts';

@@ -1,2 +1,3 @@
 export { createLogger, ingestLogger, redactUrl, REDACTED_PATHS } from './logger.ts';
 export type { Logger } from './logger.ts';
+export { closeOnSignal } from './shutdown.ts';

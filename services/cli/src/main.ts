@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { text } from 'node:stream/consumers';
 import { auditEventsOf, Catalog, createPool, migrate } from '@oa-archive/catalog';
+import { s3SettingsOf } from '@oa-archive/config';
 import { INGEST_STATUSES, type IngestStatus } from '@oa-archive/contracts';
 import { createS3Client, ObjectStore } from '@oa-archive/storage';
 import { auditVerify } from './commands/auditVerify.ts';
@@ -40,14 +41,7 @@ try {
     const { applied } = await migrate(catalog.pool);
     out(applied.length ? `applied: ${applied.join(', ')}` : 'catalog is up to date');
   } else if (command === 'audit' && sub === 'verify') {
-    const s3 = createS3Client({
-      endpoint: config.S3_ENDPOINT,
-      region: config.S3_REGION,
-      accessKeyId: config.S3_ACCESS_KEY_ID,
-      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-      forcePathStyle: config.S3_FORCE_PATH_STYLE,
-      sdkChecksums: config.S3_SDK_CHECKSUMS,
-    });
+    const s3 = createS3Client(s3SettingsOf(config));
     const report = await auditVerify(catalog, new ObjectStore(s3), { readBack: values['read-back'] });
     report.lines.forEach((line) => out(line));
     exitCode = report.ok ? 0 : 1;
@@ -91,4 +85,5 @@ try {
 } finally {
   await catalog.close();
 }
-process.exit(exitCode);
+// Let stdout drain rather than cutting it off with process.exit().
+process.exitCode = exitCode;

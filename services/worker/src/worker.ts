@@ -3,6 +3,7 @@ import type { Worker } from 'bullmq';
 import type { Producer } from 'kafkajs';
 import { Catalog, createPool, migrate } from '@oa-archive/catalog';
 import { createKafka, createProducer, ensureTopics } from '@oa-archive/kafka';
+import { s3SettingsOf } from '@oa-archive/config';
 import { createLogger, type Logger } from '@oa-archive/observability';
 import { createStageWorker, stageHandlers, StageQueues, type PipelineDeps } from '@oa-archive/pipeline';
 import { createS3Client, ensureBuckets, ObjectStore } from '@oa-archive/storage';
@@ -19,14 +20,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
   const catalog = new Catalog(createPool(config.DATABASE_URL, config.WORKER_CONCURRENCY * 2 + 2));
   await migrate(catalog.pool);
 
-  const s3 = createS3Client({
-    endpoint: config.S3_ENDPOINT,
-    region: config.S3_REGION,
-    accessKeyId: config.S3_ACCESS_KEY_ID,
-    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    forcePathStyle: config.S3_FORCE_PATH_STYLE,
-    sdkChecksums: config.S3_SDK_CHECKSUMS,
-  });
+  const s3 = createS3Client(s3SettingsOf(config));
   if (config.S3_CREATE_BUCKETS) await ensureBuckets(s3, [config.S3_STAGING_BUCKET, config.S3_ARCHIVE_BUCKET]);
 
   const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-worker`, brokers: config.KAFKA_BROKERS, logger });
