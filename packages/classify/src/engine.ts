@@ -1,0 +1,151 @@
+import type { DocumentFinalizedData } from '@oa-archive/contracts';
+import type { MediaKind, Retention, RetentionSchedule, Rule, RuleConditions } from './schedule.ts';
+
+export type ClassificationOutcome = 'FILE' | 'EXCLUDE' | 'REVIEW' | 'QUARANTINE';
+
+/** What classification knows about one component, from characterization. */
+export interface ComponentFacts {
+  ordinal: number;
+  role: string;
+  mediaKind: MediaKind;
+  findings: { code: string; severity: 'unsafe' | 'integrity' | 'authenticity' | 'info'; message: string }[];
+  /** The component's bytes were filed before under another ingest (重份). */
+  duplicateOf?: string | undefined;
+}
+
+export interface ClassificationInput {
+  data: DocumentFinalizedData;
+  components: ComponentFacts[];
+}
+
+export interface ClassificationDecision {
+  outcome: ClassificationOutcome;
+  /** FILE only. */
+  category?: string;
+  retention?: Retention;
+  organisationCode?: string;
+  /** 年度: the signing date's year (the finalization date's when unsigned). */
+  year?: number;
+  /** The rules (or built-in checks, prefixed `builtin:`) that decided. */
+  ruleIds: string[];
+  scheduleVersion: string;
+  /** One line a records officer reads. */
+  explanation: string;
+}
+
+const get = (value: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+
+/** The document's media kind: its main text's, else its first component's. */
+export function documentMediaKind(components: readonly ComponentFacts[]): MediaKind {
+  const main = components.find((c) => c.role === '正文') ?? [...components].sort((a, b) => a.ordinal - b.ordinal)[0];
+  return main?.mediaKind ?? 'other';
+}
+
+function matches(conditions: RuleConditions, data: DocumentFinalizedData, mediaKind: MediaKind): boolean {
+  const oneOf = (allowed: string[] | undefined, value: string | undefined) => !allowed || (value !== undefined && allowed.includes(value));
+  const anyRegex = (patterns: string[] | undefined, value: string) => !patterns || patterns.some((p) => new RegExp(p, 'u').test(value));
+  return (
+    oneOf(conditions.documentType, data.documentType) &&
+    anyRegex(conditions.titleMatches, data.title) &&
+    !(conditions.titleNotMatches ?? []).some((p) => new RegExp(p, 'u').test(data.title)) &&
+    oneOf(conditions.issuerRelation, data.issuer.relation) &&
+    anyRegex(conditions.issuerMatches, data.issuer.name) &&
+    oneOf(conditions.distribution, data.distribution) &&
+    oneOf(conditions.department, data.departmentCode) &&
+    oneOf(conditions.workflowType, data.workflow.type) &&
+    oneOf(conditions.mediaKind, mediaKind) &&
+    oneOf(conditions.urgency, data.urgency) &&
+    (conditions.hasDocumentNumber === undefined || conditions.hasDocumentNumber === Boolean(data.documentNumber)) &&
+    Object.entries(conditions.fields ?? {}).every(([path, allowed]) => {
+      const value = get(data, path);
+      return value !== undefined && value !== null && allowed.includes(String(value));
+    })
+  );
+}
+
+/** The rules that match a document, highest priority first (ties in schedule order). */
+export function matchingRules(schedule: RetentionSchedule, data: DocumentFinalizedData, mediaKind: MediaKind): Rule[] {
+  return schedule.rules
+    .map((rule, index) => ({ rule, index }))
+    .filter(({ rule }) => matches(rule.when, data, mediaKind))
+    .sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index)
+    .map(({ rule }) => rule);
+}
+
+/**
+ * Decides one document against the schedule. Pure: same input and schedule, same decision.
+ * Order of precedence: 密级 and unsafe components (QUARANTINE) before the scope rules; among the
+ * rules the highest priority decides, and rules of equal priority that disagree send the document to
+ * review instead of one winning by accident; integrity and authenticity findings hold a FILE
+ * decision for review; a document filed before (重份) is handled as the schedule says.
+ */
+export function classify(input: ClassificationInput, schedule: RetentionSchedule): ClassificationDecision {
+  const { data, components } = input;
+  const base = { scheduleVersion: schedule.version };
+
+  if (!schedule.security.openLevels.includes(data.securityLevel)) {
+    return { ...base, outcome: 'QUARANTINE', ruleIds: ['builtin:security-level'], explanation: `密级为${data.securityLevel}，不进入开放档案库，隔离保存待涉密载体管理` };
+  }
+  const unsafe = components.flatMap((c) => c.findings.filter((f) => f.severity === 'unsafe').map((f) => ({ c, f })));
+  if (unsafe.length > 0) {
+    const first = unsafe[0]!;
+    return {
+      ...base,
+      outcome: 'QUARANTINE',
+      ruleIds: [...new Set(unsafe.map(({ f }) => `builtin:unsafe:${f.code}`))],
+      explanation: `组件${first.c.ordinal}存在安全风险（${first.f.message}）${unsafe.length > 1 ? `等${unsafe.length}项` : ''}，隔离待查`,
+    };
+  }
+
+  const mediaKind = documentMediaKind(components);
+  const matched = matchingRules(schedule, data, mediaKind);
+  if (matched.length === 0) {
+    return { ...base, outcome: 'REVIEW', ruleIds: [], explanation: `归档范围表中没有规则能判定此文件（文种：${data.documentType}，责任者关系：${data.issuer.relation}），请人工鉴定` };
+  }
+  const top = matched.filter((r) => r.priority === matched[0]!.priority);
+  const verdict = (r: Rule) => `${r.outcome}/${r.retention ?? ''}/${r.category ?? ''}`;
+  if (new Set(top.map(verdict)).size > 1) {
+    return {
+      ...base,
+      outcome: 'REVIEW',
+      ruleIds: top.map((r) => r.id),
+      explanation: `规则冲突：${top.map((r) => `${r.id}（${r.outcome === 'FILE' ? `归档·${r.retention}` : r.outcome === 'EXCLUDE' ? '不归档' : '待鉴定'}）`).join('与')}优先级相同而结论不同，请人工鉴定`,
+    };
+  }
+  const rule = top[0]!;
+  const ruleIds = top.map((r) => r.id);
+  if (rule.outcome === 'EXCLUDE') return { ...base, outcome: 'EXCLUDE', ruleIds, explanation: `不归档：${rule.explain}` };
+  if (rule.outcome === 'REVIEW') return { ...base, outcome: 'REVIEW', ruleIds, explanation: `待鉴定：${rule.explain}` };
+
+  const held = components.flatMap((c) =>
+    c.findings.filter((f) => (f.severity === 'integrity' && schedule.findings.integrity === 'review') || (f.severity === 'authenticity' && schedule.findings.authenticity === 'review')).map((f) => ({ c, f })),
+  );
+  if (held.length > 0) {
+    return {
+      ...base,
+      outcome: 'REVIEW',
+      ruleIds: [...ruleIds, ...new Set(held.map(({ f }) => `builtin:${f.severity}:${f.code}`))],
+      explanation: `按${rule.id}应归档，但组件${held[0]!.c.ordinal}：${held[0]!.f.message}${held.length > 1 ? `（共${held.length}项问题）` : ''}，请人工核实`,
+    };
+  }
+  if (components.length > 0 && components.every((c) => c.duplicateOf)) {
+    const explanation = `重份：全部组件与已归档文件（${components[0]!.duplicateOf}）相同`;
+    if (schedule.duplicates === 'exclude') return { ...base, outcome: 'EXCLUDE', ruleIds: [...ruleIds, 'builtin:duplicate'], explanation: `不归档：${explanation}` };
+    if (schedule.duplicates === 'review') return { ...base, outcome: 'REVIEW', ruleIds: [...ruleIds, 'builtin:duplicate'], explanation: `${explanation}，请人工核实` };
+  }
+
+  const organisationCode = organisationOf(schedule, data.departmentCode);
+  if (organisationCode === undefined) {
+    return { ...base, outcome: 'REVIEW', ruleIds: [...ruleIds, 'builtin:unknown-department'], explanation: `部门${data.departmentCode}在归档范围表中没有机构代码，请补充后再归档` };
+  }
+  const category = rule.category ?? schedule.categories.byMediaKind[mediaKind] ?? schedule.categories.default;
+  const year = Number((data.dates.signed ?? data.dates.finalized).slice(0, 4));
+  return { ...base, outcome: 'FILE', category, retention: rule.retention!, organisationCode, year, ruleIds, explanation: `归档，保管期限${rule.retention}：${rule.explain}` };
+}
+
+function organisationOf(schedule: RetentionSchedule, department: string): string | undefined {
+  const { organisations, unknownDepartment } = schedule.agency;
+  if (Object.keys(organisations).length === 0) return '';
+  return organisations[department] ?? (unknownDepartment === 'review' ? undefined : unknownDepartment.useCode);
+}

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Pair } from 'yaml';
+
+/**
+ * The retention schedule (归档范围与保管期限表) as an agency edits it: a versioned YAML file.
+ * Loading validates it completely and reports every problem with its line.
+ */
+
+export const RETENTIONS = ['Y', 'D30', 'D10'] as const;
+export type Retention = (typeof RETENTIONS)[number];
+export const MEDIA_KINDS = ['text', 'photo', 'audio', 'video', 'archive', 'other'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+const list = z.array(z.string().min(1)).min(1);
+
+const conditionsSchema = z
+  .object({
+    documentType: list.optional(),
+    /** Regular expressions; any one matching the title (题名) is enough. */
+    titleMatches: list.optional(),
+    /** Regular expressions; none may match the title. */
+    titleNotMatches: list.optional(),
+    issuerRelation: list.optional(),
+    /** Regular expressions on the issuer's name (责任者). */
+    issuerMatches: list.optional(),
+    distribution: list.optional(),
+    department: list.optional(),
+    workflowType: list.optional(),
+    mediaKind: z.array(z.enum(MEDIA_KINDS)).min(1).optional(),
+    urgency: list.optional(),
+    hasDocumentNumber: z.boolean().optional(),
+    /** Any other event field by dotted path (e.g. `extra.meetingType`): its value must be one of these. */
+    fields: z.record(z.string().min(1), list).optional(),
+  })
+  .strict();
+export type RuleConditions = z.infer<typeof conditionsSchema>;
+
+const ruleSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'rule ids use letters, digits, ".", "_" and "-"'),
+    priority: z.number().int().min(0).max(10_000),
+    outcome: z.enum(['FILE', 'EXCLUDE', 'REVIEW']),
+    retention: z.enum(RETENTIONS).optional(),
+    category: z.string().regex(/^[A-Z]{2}$/, 'category codes are two capital letters (WS, ZP, LY …)').optional(),
+    /** One line a records officer reads in the decision, ideally citing the article. */
+    explain: z.string().min(1),
+    when: conditionsSchema,
+  })
+  .strict();
+export type Rule = z.infer<typeof ruleSchema>;
+
+export const scheduleSchema = z
+  .object({
+    schema: z.literal('oa-archive/retention-schedule@1'),
+    version: z.string().min(1),
+    title: z.string().min(1),
+    agency: z
+      .object({
+        name: z.string().min(1),
+        fonds: z.string().regex(/^[A-Z0-9]{1,8}$/, 'fonds (全宗号) is up to 8 capital letters or digits, e.g. A182'),
+        /** OA department code → organisation code (机构代码) in the 档号. Empty map: the agency does not classify by organisation. */
+        organisations: z.record(z.string().min(1), z.string().regex(/^[A-Z0-9]{1,6}$/)),
+        /** A department missing from `organisations` sends the document to review, or files it under this code. */
+        unknownDepartment: z.union([z.literal('review'), z.object({ useCode: z.string().regex(/^[A-Z0-9]{1,6}$/) }).strict()]),
+      })
+      .strict(),
+    referenceCode: z
+      .object({
+        template: z.string().min(1),
+        itemDigits: z.number().int().min(1).max(8),
+      })
+      .strict(),
+    categories: z
+      .object({
+        default: z.string().regex(/^[A-Z]{2}$/),
+        byMediaKind: z.partialRecord(z.enum(MEDIA_KINDS), z.string().regex(/^[A-Z]{2}$/)),
+      })
+      .strict(),
+    security: z.object({ openLevels: list }).strict(),
+    /** 重份: a document whose every component was filed before. */
+    duplicates: z.enum(['exclude', 'review', 'file']),
+    /** What characterization findings do, by severity. */
+    findings: z
+      .object({
+        unsafe: z.literal('quarantine'),
+        integrity: z.enum(['review', 'ignore']),
+        authenticity: z.enum(['review', 'ignore']),
+      })
+      .strict(),
+    rules: z.array(ruleSchema).min(1),
+  })
+  .strict();
+export type RetentionSchedule = z.infer<typeof scheduleSchema>;
+
+export const TEMPLATE_FIELDS = ['fonds', 'category', 'year', 'retention', 'org', 'item'] as const;
+
+export class ScheduleError extends Error {
+  override readonly name = 'ScheduleError';
+  readonly problems: string[];
+  constructor(source: string, problems: string[]) {
+    super(`retention schedule ${source} is not valid:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+/** Where an unknown key itself stands (not its value), so the message points at the typo. */
+function keyLineOf(doc: Document, counter: LineCounter, mapPath: (string | number)[], key: string): string | undefined {
+  const map = doc.getIn(mapPath, true);
+  if (!isMap(map)) return undefined;
+  const pair = (map.items as Pair<{ value?: unknown; range?: [number, number, number] }>[]).find((p) => p.key?.value === key);
+  const offset = pair?.key?.range?.[0];
+  if (offset === undefined) return undefined;
+  const { line, col } = counter.linePos(offset);
+  return `${line}:${col}`;
+}
+
+function lineOf(doc: Document, counter: LineCounter, path: (string | number)[]): string {
+  // The deepest node that exists on the path: a missing key points at its parent.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    const offset = node?.range?.[0] ?? (depth === 0 ? 0 : undefined);
+    if (offset !== undefined && (depth === 0 || node)) {
+      const { line, col } = counter.linePos(offset);
+      return `${line}:${col}`;
+    }
+  }
+  return '1:1';
+}
+
+/** Checks a schema alone cannot: unique ids, valid regular expressions, retention only with FILE, the template. */
+function semanticProblems(schedule: RetentionSchedule): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const seen = new Map<string, number>();
+  schedule.rules.forEach((rule, i) => {
+    const first = seen.get(rule.id);
+    if (first !== undefined) problems.push({ path: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}" (first used by rule ${first + 1})` });
+    seen.set(rule.id, i);
+    if (rule.outcome === 'FILE' && !rule.retention) problems.push({ path: ['rules', i], message: `rule ${rule.id} files documents but names no retention (Y, D30 or D10)` });
+    if (rule.outcome !== 'FILE' && (rule.retention || rule.category)) {
+      problems.push({ path: ['rules', i, rule.retention ? 'retention' : 'category'], message: `rule ${rule.id} has outcome ${rule.outcome}: retention and category apply only to FILE` });
+    }
+    if (Object.keys(rule.when).length === 0) problems.push({ path: ['rules', i, 'when'], message: `rule ${rule.id} has no conditions and would match every document` });
+    for (const key of ['titleMatches', 'titleNotMatches', 'issuerMatches'] as const) {
+      rule.when[key]?.forEach((pattern, j) => {
+        try {
+          new RegExp(pattern, 'u');
+        } catch (error) {
+          problems.push({ path: ['rules', i, 'when', key, j], message: `invalid regular expression: ${(error as Error).message}` });
+        }
+      });
+    }
+  });
+  const fields = [...schedule.referenceCode.template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
+  const unknown = fields.filter((f) => !(TEMPLATE_FIELDS as readonly string[]).includes(f));
+  if (unknown.length > 0) problems.push({ path: ['referenceCode', 'template'], message: `unknown placeholder(s) ${unknown.map((f) => `{${f}}`).join(', ')}; use ${TEMPLATE_FIELDS.map((f) => `{${f}}`).join(' ')}` });
+  if (!fields.includes('item')) problems.push({ path: ['referenceCode', 'template'], message: 'the template must contain {item}' });
+  return problems;
+}
+
+/** Parses and validates a schedule; `source` names the file in messages. */
+export function parseSchedule(text: string, source = 'schedule.yaml'): RetentionSchedule {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ScheduleError(source, doc.errors.map((e) => `${source}:${e.linePos?.[0]?.line ?? '?'}:${e.linePos?.[0]?.col ?? '?'} ${e.message.split('\n')[0]}`));
+  }
+  if (!isMap(doc.contents) && !isScalar(doc.contents)) throw new ScheduleError(source, [`${source}:1:1 the schedule must be a YAML mapping`]);
+  const parsed = scheduleSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    throw new ScheduleError(
+      source,
+      parsed.error.issues.map((issue) => {
+        const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+        const where = (issue.code === 'unrecognized_keys' && keyLineOf(doc, counter, path, issue.keys[0]!)) || lineOf(doc, counter, path);
+        return `${source}:${where} ${path.join('.') || '(top)'}: ${issue.message}`;
+      }),
+    );
+  }
+  const problems = semanticProblems(parsed.data);
+  if (problems.length > 0) {
+    throw new ScheduleError(source, problems.map((p) => `${source}:${lineOf(doc, counter, p.path)} ${p.path.join('.')}: ${p.message}`));
+  }
+  return parsed.data;
+}
