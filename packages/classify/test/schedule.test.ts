@@ -54,7 +54,7 @@ describe('loading the retention schedule', () => {
   });
 
   it('refuses a rule without conditions', () => {
-    const text = defaultText.replace(/    when:\n      titleMatches: \["信封".*\n/, '    when: {}\n');
+    const text = defaultText.replace(/ {4}when:\n {6}titleMatches: \["信封".*\n/, '    when: {}\n');
     expect(problemsOf(text).join('\n')).toMatch(/rule EX-TRIVIA has no conditions/);
   });
 });
