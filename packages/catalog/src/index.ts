@@ -8,3 +8,13 @@ export { canonicalJson } from './canonicalJson.ts';
 export { createPool, inTransaction } from './db.ts';
 export type { Queryable } from './db.ts';
 export { migrate, MigrationError } from './migrate.ts';
+export {
+  characterizationsOf,
+  classificationOf,
+  filedDuplicatesOf,
+  metadataRecordOf,
+  recordCharacterization,
+  recordClassification,
+  recordMetadataRecord,
+} from './decisions.ts';
+export type { CharacterizationRecord, ClassificationRecord, ItemClass } from './decisions.ts';

@@ -1,0 +1,156 @@
+import type pg from 'pg';
+import { appendAuditEvent } from './audit.ts';
+import { inTransaction } from './db.ts';
+
+/** Characterization of one component, as recorded. */
+export interface CharacterizationRecord {
+  ordinal: number;
+  formatName: string;
+  mediaType: string;
+  puid: string | null;
+  format: Record<string, unknown>;
+  size: number;
+  sha256: string;
+  sm3: string;
+  technical: Record<string, unknown>;
+  findings: { code: string; severity: 'unsafe' | 'integrity' | 'authenticity' | 'info'; message: string }[];
+}
+
+export interface ClassificationRecord {
+  outcome: 'FILE' | 'EXCLUDE' | 'REVIEW' | 'QUARANTINE';
+  category: string | null;
+  retention: 'Y' | 'D30' | 'D10' | null;
+  organisationCode: string | null;
+  year: number | null;
+  ruleIds: string[];
+  scheduleVersion: string;
+  explanation: string;
+  referenceCode: string | null;
+  itemNumber: number | null;
+}
+
+/** The class inside which item numbers run without gaps (DA/T 13). */
+export interface ItemClass {
+  fonds: string;
+  category: string;
+  year: number;
+  retention: string;
+  org: string;
+}
+
+export async function recordCharacterization(pool: pg.Pool, ingestId: string, c: CharacterizationRecord): Promise<void> {
+  await pool.query(
+    `INSERT INTO component_characterizations (ingest_id, ordinal, format_name, media_type, puid, format, size, sha256, sm3, technical, findings)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (ingest_id, ordinal) DO UPDATE SET format_name = $3, media_type = $4, puid = $5, format = $6, size = $7,
+       sha256 = $8, sm3 = $9, technical = $10, findings = $11, characterized_at = now()`,
+    [ingestId, c.ordinal, c.formatName, c.mediaType, c.puid, c.format, c.size, c.sha256, c.sm3, c.technical, JSON.stringify(c.findings)],
+  );
+}
+
+export async function characterizationsOf(pool: pg.Pool, ingestId: string): Promise<CharacterizationRecord[]> {
+  const { rows } = await pool.query('SELECT * FROM component_characterizations WHERE ingest_id = $1 ORDER BY ordinal', [ingestId]);
+  return rows.map((r) => ({
+    ordinal: r.ordinal,
+    formatName: r.format_name,
+    mediaType: r.media_type,
+    puid: r.puid,
+    format: r.format,
+    size: Number(r.size),
+    sha256: r.sha256,
+    sm3: r.sm3,
+    technical: r.technical,
+    findings: r.findings,
+  }));
+}
+
+/** Components of this ingest whose bytes (SM3 and SHA-256) were already filed under another ingest (重份). */
+export async function filedDuplicatesOf(pool: pg.Pool, ingestId: string): Promise<Map<number, string>> {
+  const { rows } = await pool.query<{ ordinal: number; other: string }>(
+    `SELECT mine.ordinal, min(theirs.ingest_id) AS other
+       FROM component_characterizations mine
+       JOIN component_characterizations theirs ON theirs.sm3 = mine.sm3 AND theirs.sha256 = mine.sha256 AND theirs.ingest_id <> mine.ingest_id
+       JOIN ingests i ON i.ingest_id = theirs.ingest_id AND i.status = 'FILED'
+      WHERE mine.ingest_id = $1
+      GROUP BY mine.ordinal`,
+    [ingestId],
+  );
+  return new Map(rows.map((r) => [r.ordinal, r.other]));
+}
+
+export async function recordMetadataRecord(pool: pg.Pool, ingestId: string, record: Record<string, unknown>, missing: string[]): Promise<void> {
+  await pool.query(
+    `INSERT INTO metadata_records (ingest_id, record, missing) VALUES ($1, $2, $3)
+     ON CONFLICT (ingest_id) DO UPDATE SET record = $2, missing = $3, recorded_at = now()`,
+    [ingestId, record, missing],
+  );
+}
+
+export async function metadataRecordOf(pool: pg.Pool, ingestId: string): Promise<{ record: Record<string, unknown>; missing: string[] } | undefined> {
+  const { rows } = await pool.query('SELECT record, missing FROM metadata_records WHERE ingest_id = $1', [ingestId]);
+  return rows[0] ? { record: rows[0].record, missing: rows[0].missing } : undefined;
+}
+
+function classificationFromRow(r: Record<string, unknown>): ClassificationRecord {
+  return {
+    outcome: r.outcome as ClassificationRecord['outcome'],
+    category: r.category as string | null,
+    retention: r.retention as ClassificationRecord['retention'],
+    organisationCode: r.organisation_code as string | null,
+    year: r.year as number | null,
+    ruleIds: r.rule_ids as string[],
+    scheduleVersion: r.schedule_version as string,
+    explanation: r.explanation as string,
+    referenceCode: r.reference_code as string | null,
+    itemNumber: r.item_number as number | null,
+  };
+}
+
+export async function classificationOf(pool: pg.Pool, ingestId: string): Promise<ClassificationRecord | undefined> {
+  const { rows } = await pool.query('SELECT * FROM classifications WHERE ingest_id = $1', [ingestId]);
+  return rows[0] ? classificationFromRow(rows[0]) : undefined;
+}
+
+/**
+ * Records a classification decision with its audit event and, for FILE, the document's 档号: the
+ * next item number of its class, taken in the same transaction, so numbers are unique and gap-free
+ * under concurrent workers. An ingest that already holds a number (a retry or a replay) keeps it.
+ */
+export async function recordClassification(
+  pool: pg.Pool,
+  ingestId: string,
+  decision: Omit<ClassificationRecord, 'referenceCode' | 'itemNumber'>,
+  numbering?: { itemClass: ItemClass; format: (item: number) => string },
+): Promise<ClassificationRecord> {
+  return inTransaction(pool, async (tx) => {
+    // Serialises decisions for one ingest, so two deliveries of the same job cannot both number it.
+    await tx.query('SELECT 1 FROM ingests WHERE ingest_id = $1 FOR UPDATE', [ingestId]);
+    const existing = (await tx.query('SELECT reference_code, item_number FROM classifications WHERE ingest_id = $1', [ingestId])).rows[0] as
+      | { reference_code: string | null; item_number: number | null }
+      | undefined;
+    let referenceCode = existing?.reference_code ?? null;
+    let itemNumber = existing?.item_number ?? null;
+    if (decision.outcome === 'FILE' && numbering && referenceCode === null) {
+      const { fonds, category, year, retention, org } = numbering.itemClass;
+      const { rows } = await tx.query<{ last_item: number }>(
+        `INSERT INTO reference_code_counters (fonds, category, year, retention, org, last_item) VALUES ($1, $2, $3, $4, $5, 1)
+         ON CONFLICT (fonds, category, year, retention, org) DO UPDATE SET last_item = reference_code_counters.last_item + 1
+         RETURNING last_item`,
+        [fonds, category, year, retention, org],
+      );
+      itemNumber = rows[0]!.last_item;
+      referenceCode = numbering.format(itemNumber);
+    }
+    const { rows } = await tx.query(
+      `INSERT INTO classifications (ingest_id, outcome, category, retention, organisation_code, year, rule_ids, schedule_version, explanation, reference_code, item_number)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (ingest_id) DO UPDATE SET outcome = $2, category = $3, retention = $4, organisation_code = $5, year = $6,
+         rule_ids = $7, schedule_version = $8, explanation = $9, reference_code = $10, item_number = $11, decided_at = now()
+       RETURNING *`,
+      [ingestId, decision.outcome, decision.category, decision.retention, decision.organisationCode, decision.year, decision.ruleIds, decision.scheduleVersion, decision.explanation, referenceCode, itemNumber],
+    );
+    const record = classificationFromRow(rows[0]);
+    await appendAuditEvent(tx, { ingestId, type: 'ingest.classified', actor: 'worker:classify', payload: { ...record } });
+    return record;
+  });
+}

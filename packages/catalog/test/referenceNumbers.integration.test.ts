@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleDocumentFinalizedEvent, parseDocumentFinalized, type DocumentFinalizedEvent } from '@oa-archive/contracts';
+import { classificationOf, recordClassification } from '../src/index.ts';
+import { createTestCatalog } from '../src/testing.ts';
+
+let db: Awaited<ReturnType<typeof createTestCatalog>>;
+beforeAll(async () => {
+  db = await createTestCatalog();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+function event(documentId: string): DocumentFinalizedEvent {
+  const parsed = parseDocumentFinalized({ value: Buffer.from(JSON.stringify({ ...exampleDocumentFinalizedEvent, data: { ...exampleDocumentFinalizedEvent.data, documentId } })), headers: {} });
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.event;
+}
+
+const decision = { outcome: 'FILE' as const, category: 'WS', organisationCode: 'BGS', year: 2025, ruleIds: ['R'], scheduleVersion: 't', explanation: 'e' };
+let run = 0;
+
+describe('档号 item numbers under concurrent workers', () => {
+  it('are 1..N per class with no gap and no repeat, and a retried ingest keeps its number', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // For each document: its class (retention) and whether its classify job runs twice.
+        fc.array(fc.record({ retention: fc.constantFrom('Y', 'D30', 'D10'), retried: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        async (documents) => {
+          const fonds = `F${++run}`;
+          const ids = await Promise.all(
+            documents.map(async (_d, i) => {
+              const id = `ing_${fonds}_${i}`;
+              await db.catalog.recordIngest(id, event(`${fonds}-${i}`));
+              return id;
+            }),
+          );
+          const classifyOnce = (id: string, retention: 'Y' | 'D30' | 'D10') =>
+            recordClassification(db.catalog.pool, id, { ...decision, retention }, {
+              itemClass: { fonds, category: 'WS', year: 2025, retention, org: 'BGS' },
+              format: (item) => `${fonds}-WS·2025-${retention}-BGS-${String(item).padStart(4, '0')}`,
+            });
+          const jobs = documents.flatMap((d, i) => (d.retried ? [classifyOnce(ids[i]!, d.retention), classifyOnce(ids[i]!, d.retention)] : [classifyOnce(ids[i]!, d.retention)]));
+          await Promise.all(jobs);
+
+          for (const retention of ['Y', 'D30', 'D10'] as const) {
+            const inClass = ids.filter((_id, i) => documents[i]!.retention === retention);
+            const numbers = (await Promise.all(inClass.map(async (id) => (await classificationOf(db.catalog.pool, id))!.itemNumber!))).sort((a, b) => a - b);
+            expect(numbers).toEqual(inClass.map((_id, i) => i + 1));
+          }
+          const codes = await Promise.all(ids.map(async (id) => (await classificationOf(db.catalog.pool, id))!.referenceCode));
+          expect(new Set(codes).size).toBe(ids.length);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('keeps the number on a replay, and records each decision in the audit trail', async () => {
+    await db.catalog.recordIngest('ing_replay', event('replay-1'));
+    const numbering = { itemClass: { fonds: 'R1', category: 'WS', year: 2025, retention: 'Y', org: 'BGS' }, format: (n: number) => `R1-WS·2025-Y-BGS-${String(n).padStart(4, '0')}` };
+    const first = await recordClassification(db.catalog.pool, 'ing_replay', { ...decision, retention: 'Y' }, numbering);
+    const again = await recordClassification(db.catalog.pool, 'ing_replay', { ...decision, retention: 'Y' }, numbering);
+    expect(first.referenceCode).toBe('R1-WS·2025-Y-BGS-0001');
+    expect(again.referenceCode).toBe(first.referenceCode);
+    const { rows } = await db.catalog.pool.query(`SELECT count(*)::int AS n FROM audit_events WHERE ingest_id = 'ing_replay' AND type = 'ingest.classified'`);
+    expect(rows[0].n).toBe(2);
+  });
+});
