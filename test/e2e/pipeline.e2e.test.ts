@@ -83,7 +83,7 @@ describe('OA event → archive, end to end', () => {
       expect(components).toHaveLength(published.find((d) => d.documentId === ingest.documentId)!.components);
       for (const component of components) {
         expect(keys).toContain(component.archiveKey);
-        expect(await worker.deps.store.digestOf(component.archiveBucket!, component.archiveKey!)).toEqual({ size: component.size, sha256: component.sha256 });
+        expect(await worker.deps.store.digestOf(component.archiveBucket!, component.archiveKey!)).toMatchObject({ size: component.size, sha256: component.sha256 });
       }
     }
   });

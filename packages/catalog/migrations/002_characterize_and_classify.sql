@@ -1,6 +1,9 @@
 -- What each component is (format, digests, technical metadata, findings), the document's DA/T 46
 -- metadata record, the classification decision with its 档号, and the gap-free item counters.
 
+-- SM3 is computed beside SHA-256 in the same streaming pass when a component is fetched.
+ALTER TABLE components ADD COLUMN sm3 text;
+
 CREATE TABLE component_characterizations (
   ingest_id         text        NOT NULL,
   ordinal           integer     NOT NULL,

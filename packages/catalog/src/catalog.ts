@@ -38,6 +38,7 @@ export interface ComponentRecord {
   stagingKey: string | null;
   size: number | null;
   sha256: string | null;
+  sm3: string | null;
   archiveBucket: string | null;
   archiveKey: string | null;
 }
@@ -94,6 +95,7 @@ function componentFromRow(r: Record<string, unknown>): ComponentRecord {
     stagingKey: r.staging_key as string | null,
     size: toNumber(r.size),
     sha256: r.sha256 as string | null,
+    sm3: r.sm3 as string | null,
     archiveBucket: r.archive_bucket as string | null,
     archiveKey: r.archive_key as string | null,
   };
@@ -183,10 +185,10 @@ export class Catalog {
     return rows.map(componentFromRow);
   }
 
-  async recordFetched(ingestId: string, ordinal: number, fetched: { stagingKey: string; size: number; sha256: string }): Promise<void> {
+  async recordFetched(ingestId: string, ordinal: number, fetched: { stagingKey: string; size: number; sha256: string; sm3?: string | undefined }): Promise<void> {
     await this.pool.query(
-      `UPDATE components SET staging_key = $3, size = $4, sha256 = $5, fetched_at = now() WHERE ingest_id = $1 AND ordinal = $2`,
-      [ingestId, ordinal, fetched.stagingKey, fetched.size, fetched.sha256],
+      `UPDATE components SET staging_key = $3, size = $4, sha256 = $5, sm3 = $6, fetched_at = now() WHERE ingest_id = $1 AND ordinal = $2`,
+      [ingestId, ordinal, fetched.stagingKey, fetched.size, fetched.sha256, fetched.sm3 ?? null],
     );
   }
 

@@ -11,12 +11,21 @@ export class SizeLimitExceededError extends Error {
   }
 }
 
+/** Digests of a byte stream: SHA-256 and SM3 (GB/T 32905), as archival practice records both. */
+export interface Fixity {
+  size: number;
+  sha256: string;
+  sm3: string;
+}
+
 /**
- * A pass-through stream that hashes and counts what flows through it, so a file is digested while it
- * is copied and never held in memory. Fails the stream once `maxBytes` is passed.
+ * A pass-through stream that counts what flows through it and computes SHA-256 and SM3 in the
+ * same pass, so a file is digested while it is copied and never held in memory. Fails the stream
+ * once `maxBytes` is passed.
  */
 export class DigestingStream extends Transform {
   readonly #sha256 = createHash('sha256');
+  readonly #sm3 = createHash('sm3');
   #bytes = 0;
   readonly #maxBytes: number;
 
@@ -32,12 +41,13 @@ export class DigestingStream extends Transform {
       return;
     }
     this.#sha256.update(chunk);
+    this.#sm3.update(chunk);
     done(null, chunk);
   }
 
   /** Valid once the stream has ended. */
-  result(): { size: number; sha256: string } {
-    return { size: this.#bytes, sha256: this.#sha256.copy().digest('hex') };
+  result(): Fixity {
+    return { size: this.#bytes, sha256: this.#sha256.copy().digest('hex'), sm3: this.#sm3.copy().digest('hex') };
   }
 }
 

@@ -3,7 +3,7 @@ import { Writable, type Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { DepositVerificationError, WriteOnceViolationError } from './errors.ts';
-import { DigestingStream, base64ToHex, hexToBase64 } from './hashing.ts';
+import { DigestingStream, base64ToHex, hexToBase64, type Fixity } from './hashing.ts';
 import { isNotFound, isPreconditionFailed } from './client.ts';
 
 export interface StoredObject {
@@ -11,6 +11,8 @@ export interface StoredObject {
   key: string;
   size: number;
   sha256: string;
+  /** Present where the bytes passed through us (staging); a deposit verifies by SHA-256. */
+  sm3?: string;
 }
 
 export interface DepositResult extends StoredObject {
@@ -61,7 +63,7 @@ export class ObjectStore {
   }
 
   /** Hashes an object by reading it back from the store. */
-  async digestOf(bucket: string, key: string): Promise<{ size: number; sha256: string }> {
+  async digestOf(bucket: string, key: string): Promise<Fixity> {
     const digest = new DigestingStream();
     // Only the digest matters: the bytes go nowhere.
     const discard = new Writable({ write: (_chunk, _encoding, done) => done() });

@@ -25,7 +25,7 @@ describe('ObjectStore against the S3 server over HTTP', () => {
   it('streams a body into staging, hashing it on the way', async () => {
     const body = randomBytes(300_000);
     const stored = await store.putStream({ bucket: staging, key: 'ing_1/1', body: Readable.from([body.subarray(0, 1000), body.subarray(1000)]) });
-    expect(stored).toEqual({ bucket: staging, key: 'ing_1/1', size: body.length, sha256: sha256(body) });
+    expect(stored).toEqual({ bucket: staging, key: 'ing_1/1', size: body.length, sha256: sha256(body), sm3: createHash('sm3').update(body).digest('hex') });
     expect((await bytesOf(staging, 'ing_1/1')).equals(body)).toBe(true);
   });
 
@@ -60,6 +60,6 @@ describe('ObjectStore against the S3 server over HTTP', () => {
     const key = 'A182/2025/doc-3/video.mp4';
     const result = await store.depositOnce({ bucket: archive, key, size: body.length, sha256: sha256(body), open: async () => Readable.from([body.subarray(0, 7e6), body.subarray(7e6)]) });
     expect(result).toMatchObject({ outcome: 'written', verifiedBy: 'read-back', size: body.length });
-    expect(await store.digestOf(archive, key)).toEqual({ size: body.length, sha256: sha256(body) });
+    expect(await store.digestOf(archive, key)).toEqual({ size: body.length, sha256: sha256(body), sm3: createHash('sm3').update(body).digest('hex') });
   });
 });

@@ -81,7 +81,7 @@ describe('worker: fetch → … → deposit → notify on real services', () => 
       const bytes = document.components[i]!.bytes;
       expect(c.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
       expect(c.archiveBucket).toBe(archiveBucket);
-      expect(await worker.deps.store.digestOf(archiveBucket, c.archiveKey!)).toEqual({ size: bytes.length, sha256: c.sha256 });
+      expect(await worker.deps.store.digestOf(archiveBucket, c.archiveKey!)).toEqual({ size: bytes.length, sha256: c.sha256, sm3: createHash('sm3').update(bytes).digest('hex') });
     }
     const listed = await worker.deps.store.s3.send(new ListObjectsV2Command({ Bucket: archiveBucket, Prefix: `oa-test/` }));
     expect(listed.KeyCount).toBe(components.length + 1); // + ingest.json

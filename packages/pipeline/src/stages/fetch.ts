@@ -68,11 +68,12 @@ export const fetchStage: StageHandler = async ({ ingest, deps, log }) => {
       if ((error as Error).name === 'TimeoutError') throw new FetchTimeoutError(url.href, settings.fetch.timeoutMs);
       throw error;
     }
-    await catalog.recordFetched(ingest.ingestId, component.ordinal, { stagingKey, size: stored.size, sha256: stored.sha256 });
+    await catalog.recordFetched(ingest.ingestId, component.ordinal, { stagingKey, size: stored.size, sha256: stored.sha256, sm3: stored.sm3 });
     const entry = {
       ordinal: component.ordinal,
       size: stored.size,
       sha256: stored.sha256,
+      sm3: stored.sm3,
       // A mismatch is evidence for the authenticity check, recorded as it is and never "fixed".
       ...(component.declaredSha256 ? { declaredSha256Matches: component.declaredSha256 === stored.sha256 } : {}),
       ms: Math.round(performance.now() - started),
