@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { documentFinalizedDataSchema, type DocumentFinalizedData } from '@oa-archive/contracts';
-import { classify, type ClassificationOutcome, type ComponentFacts, type MediaKind, type RetentionSchedule } from '../src/index.ts';
+import { classify, declaredComponentFacts, type ClassificationOutcome, type RetentionSchedule } from '../src/index.ts';
 
 export interface LabelledDocument {
   id: string;
@@ -20,19 +20,6 @@ export async function loadEvaluationSet(file = EVALUATION_SET): Promise<Labelled
     if (!data.success) throw new Error(`${path.basename(file)}:${i + 1} (${raw.id}): data is not a valid event: ${data.error.message}`);
     return { ...raw, data: data.data };
   });
-}
-
-/** The media kind a characterization would find, from the declared media type (the set has no bytes). */
-function mediaKindOf(mediaType: string | undefined): MediaKind {
-  if (!mediaType) return 'other';
-  if (mediaType.startsWith('image/')) return 'photo';
-  if (mediaType.startsWith('audio/')) return 'audio';
-  if (mediaType.startsWith('video/')) return 'video';
-  return 'text';
-}
-
-export function componentFactsOf(data: DocumentFinalizedData): ComponentFacts[] {
-  return data.components.map((c, i) => ({ ordinal: i + 1, role: c.role, mediaKind: mediaKindOf(c.mediaType), findings: [] }));
 }
 
 export interface EvaluationResult {
@@ -56,7 +43,7 @@ export interface EvaluationReport {
 /** A decision is correct when outcome, and for FILE retention and category, agree with the label. */
 export function evaluate(set: LabelledDocument[], schedule: RetentionSchedule): EvaluationReport {
   const results = set.map((doc): EvaluationResult => {
-    const d = classify({ data: doc.data, components: componentFactsOf(doc.data) }, schedule);
+    const d = classify({ data: doc.data, components: declaredComponentFacts(doc.data) }, schedule);
     const actual = { outcome: d.outcome, ...(d.retention ? { retention: d.retention } : {}), ...(d.category ? { category: d.category } : {}), ruleIds: d.ruleIds, explanation: d.explanation };
     const correct =
       actual.outcome === doc.expected.outcome &&

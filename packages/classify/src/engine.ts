@@ -16,6 +16,8 @@ export interface ComponentFacts {
 export interface ClassificationInput {
   data: DocumentFinalizedData;
   components: ComponentFacts[];
+  /** Findings about the document as a whole, e.g. missing mandatory metadata. */
+  findings?: ComponentFacts['findings'];
 }
 
 export interface ClassificationDecision {
@@ -81,7 +83,9 @@ export function matchingRules(schedule: RetentionSchedule, data: DocumentFinaliz
  * decision for review; a document filed before (重份) is handled as the schedule says.
  */
 export function classify(input: ClassificationInput, schedule: RetentionSchedule): ClassificationDecision {
-  const { data, components } = input;
+  const { data } = input;
+  // Document-level findings count as those of a pseudo-component 0, so one path handles both.
+  const components = input.findings?.length ? [...input.components, { ordinal: 0, role: '文件', mediaKind: 'other' as const, findings: input.findings }] : input.components;
   const base = { scheduleVersion: schedule.version };
 
   if (!schedule.security.openLevels.includes(data.securityLevel)) {
@@ -94,11 +98,11 @@ export function classify(input: ClassificationInput, schedule: RetentionSchedule
       ...base,
       outcome: 'QUARANTINE',
       ruleIds: [...new Set(unsafe.map(({ f }) => `builtin:unsafe:${f.code}`))],
-      explanation: `组件${first.c.ordinal}存在安全风险（${first.f.message}）${unsafe.length > 1 ? `等${unsafe.length}项` : ''}，隔离待查`,
+      explanation: `${where(first.c.ordinal)}存在安全风险（${first.f.message}）${unsafe.length > 1 ? `等${unsafe.length}项` : ''}，隔离待查`,
     };
   }
 
-  const mediaKind = documentMediaKind(components);
+  const mediaKind = documentMediaKind(input.components);
   const matched = matchingRules(schedule, data, mediaKind);
   if (matched.length === 0) {
     return { ...base, outcome: 'REVIEW', ruleIds: [], explanation: `归档范围表中没有规则能判定此文件（文种：${data.documentType}，责任者关系：${data.issuer.relation}），请人工鉴定` };
@@ -126,11 +130,11 @@ export function classify(input: ClassificationInput, schedule: RetentionSchedule
       ...base,
       outcome: 'REVIEW',
       ruleIds: [...ruleIds, ...new Set(held.map(({ f }) => `builtin:${f.severity}:${f.code}`))],
-      explanation: `按${rule.id}应归档，但组件${held[0]!.c.ordinal}：${held[0]!.f.message}${held.length > 1 ? `（共${held.length}项问题）` : ''}，请人工核实`,
+      explanation: `按${rule.id}应归档，但${where(held[0]!.c.ordinal)}：${held[0]!.f.message}${held.length > 1 ? `（共${held.length}项问题）` : ''}，请人工核实`,
     };
   }
-  if (components.length > 0 && components.every((c) => c.duplicateOf)) {
-    const explanation = `重份：全部组件与已归档文件（${components[0]!.duplicateOf}）相同`;
+  if (input.components.length > 0 && input.components.every((c) => c.duplicateOf)) {
+    const explanation = `重份：全部组件与已归档文件（${input.components[0]!.duplicateOf}）相同`;
     if (schedule.duplicates === 'exclude') return { ...base, outcome: 'EXCLUDE', ruleIds: [...ruleIds, 'builtin:duplicate'], explanation: `不归档：${explanation}` };
     if (schedule.duplicates === 'review') return { ...base, outcome: 'REVIEW', ruleIds: [...ruleIds, 'builtin:duplicate'], explanation: `${explanation}，请人工核实` };
   }
@@ -143,6 +147,8 @@ export function classify(input: ClassificationInput, schedule: RetentionSchedule
   const year = Number((data.dates.signed ?? data.dates.finalized).slice(0, 4));
   return { ...base, outcome: 'FILE', category, retention: rule.retention!, organisationCode, year, ruleIds, explanation: `归档，保管期限${rule.retention}：${rule.explain}` };
 }
+
+const where = (ordinal: number) => (ordinal === 0 ? '文件元数据' : `组件${ordinal}`);
 
 function organisationOf(schedule: RetentionSchedule, department: string): string | undefined {
   const { organisations, unknownDepartment } = schedule.agency;

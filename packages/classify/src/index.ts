@@ -6,3 +6,4 @@ export { formatReferenceCode, previewReferenceCode } from './referenceCode.ts';
 export type { ReferenceClass, ReferenceCodeParts } from './referenceCode.ts';
 export { MEDIA_KINDS, parseSchedule, RETENTIONS, ScheduleError, scheduleSchema } from './schedule.ts';
 export type { MediaKind, Retention, RetentionSchedule, Rule, RuleConditions } from './schedule.ts';
+export { declaredComponentFacts, mediaKindOfMediaType } from './declared.ts';

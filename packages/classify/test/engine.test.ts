@@ -122,3 +122,11 @@ ${second}
     expect(classify({ data: documentData(), components: [textComponent()] }, s)).toMatchObject({ outcome: 'FILE', retention: 'Y', ruleIds: ['A', 'B'] });
   });
 });
+
+describe('document-level findings', () => {
+  it('hold a FILE decision for review when mandatory metadata is missing', () => {
+    const d = classify({ data: documentData({ documentType: '办法' }), components: [textComponent()], findings: [{ code: 'missing-metadata', severity: 'integrity', message: '缺少必填元数据：文件编号' }] }, schedule);
+    expect(d).toMatchObject({ outcome: 'REVIEW', ruleIds: ['Y-OWN-RULES', 'builtin:integrity:missing-metadata'] });
+    expect(d.explanation).toMatch(/文件元数据：缺少必填元数据：文件编号/);
+  });
+});

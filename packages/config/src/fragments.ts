@@ -47,6 +47,8 @@ export const s3Env = z.object({
   S3_FORCE_PATH_STYLE: bool(true),
   S3_STAGING_BUCKET: z.string().min(3).default('oa-staging'),
   S3_ARCHIVE_BUCKET: z.string().min(3).default('oa-archive'),
+  /** 涉密 and unsafe documents: kept, never in the open archive. */
+  S3_QUARANTINE_BUCKET: z.string().min(3).default('oa-quarantine'),
   /**
    * `when_supported` lets the SDK add its default CRC32 trailers (AWS S3, MinIO). Local s3rver stores
    * such bodies corrupted, so the local default sends checksums only where we ask for them.

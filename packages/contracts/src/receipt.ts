@@ -21,6 +21,10 @@ export interface IngestReceiptData {
   /** Human-readable reason, always present for anything but FILED. */
   reason?: string;
   failedStage?: Stage;
+  /** 档号, for a filed document. */
+  referenceCode?: string;
+  /** Why the archive decided as it did: rule ids, schedule version, one readable line. */
+  classification?: { outcome: string; ruleIds: string[]; scheduleVersion: string; explanation: string };
   objects: DepositedObject[];
   decidedAt: string;
 }

@@ -3,20 +3,26 @@
  *   archive migrate                               apply pending catalog migrations
  *   archive audit verify [--read-back]            recompute the audit chain; cross-check archive objects
  *   archive ingests [--status S] [--source S]     list ingests and where each was filed
- *   archive show <ingest id | document id>        one ingest: components, stage runs, audit events
+ *   archive show <ingest id | document id>        one ingest: components, decision, stage runs, audit events
+ *   archive classify [--schedule file.yaml]      dry run: event data as JSON lines on stdin → one decision per line
  *   archive await --documents a,b [--source S] [--timeout 120]
  *                                                 wait until the documents have an outcome; without --documents, reads
  *                                                 ids or the simulator's `publish` JSON lines on stdin
  */
 import { parseArgs } from 'node:util';
 import { text } from 'node:stream/consumers';
-import { auditEventsOf, Catalog, createPool, migrate } from '@oa-archive/catalog';
+import { auditEventsOf, Catalog, characterizationsOf, classificationOf, createPool, metadataRecordOf, migrate } from '@oa-archive/catalog';
+import { loadSchedule } from '@oa-archive/classify';
 import { s3SettingsOf } from '@oa-archive/config';
 import { INGEST_STATUSES, type IngestStatus } from '@oa-archive/contracts';
 import { createS3Client, ObjectStore } from '@oa-archive/storage';
 import { auditVerify } from './commands/auditVerify.ts';
+import { classifyDryRun } from './commands/classifyDryRun.ts';
 import { awaitOutcomes, ingestTable } from './commands/ingests.ts';
-import { loadCliConfig } from './config.ts';
+import { loadCliConfig, type CliConfig } from './config.ts';
+
+const USAGE =
+  'usage: archive migrate | audit verify [--read-back] | ingests [--status S] [--source S] | show <id> | classify [--schedule file] | await --documents a,b\n';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -27,40 +33,70 @@ const { positionals, values } = parseArgs({
     documents: { type: 'string' },
     timeout: { type: 'string', default: '120' },
     'read-back': { type: 'boolean', default: false },
+    schedule: { type: 'string' },
   },
 });
-
-const config = loadCliConfig();
-const catalog = new Catalog(createPool(config.DATABASE_URL, 4));
+const [command, sub] = positionals;
 const out = (line: string) => process.stdout.write(`${line}\n`);
-let exitCode = 0;
 
-try {
-  const [command, sub] = positionals;
+/** The dry run needs no database or store: it must run on a records officer's laptop. */
+async function classifyCommand(): Promise<number> {
+  const schedule = await loadSchedule(values.schedule ?? process.env.RETENTION_SCHEDULE);
+  const { lines, invalid, outcomes } = await classifyDryRun(process.stdin, process.stdout, schedule);
+  const counts = Object.entries(outcomes).map(([o, n]) => `${o} ${n}`);
+  if (invalid) counts.push(`INVALID ${invalid}`);
+  process.stderr.write(`${lines} documents, schedule ${schedule.version}: ${counts.join(' · ')}\n`);
+  return invalid > 0 ? 1 : 0;
+}
+
+async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<number> {
   if (command === 'migrate') {
     const { applied } = await migrate(catalog.pool);
     out(applied.length ? `applied: ${applied.join(', ')}` : 'catalog is up to date');
-  } else if (command === 'audit' && sub === 'verify') {
+    return 0;
+  }
+  if (command === 'audit' && sub === 'verify') {
     const s3 = createS3Client(s3SettingsOf(config));
-    const report = await auditVerify(catalog, new ObjectStore(s3), { readBack: values['read-back'] });
-    report.lines.forEach((line) => out(line));
-    exitCode = report.ok ? 0 : 1;
-    s3.destroy();
-  } else if (command === 'ingests') {
+    try {
+      const report = await auditVerify(catalog, new ObjectStore(s3), { readBack: values['read-back'] });
+      report.lines.forEach((line) => out(line));
+      return report.ok ? 0 : 1;
+    } finally {
+      s3.destroy();
+    }
+  }
+  if (command === 'ingests') {
     const status = values.status?.toUpperCase();
     if (status && !INGEST_STATUSES.includes(status as IngestStatus)) throw new Error(`--status must be one of ${INGEST_STATUSES.join(', ')}`);
     const ingests = await catalog.listIngests({ ...(status ? { status: status as IngestStatus } : {}), ...(values.source ? { source: values.source } : {}), limit: Number(values.limit) });
     out(await ingestTable(catalog, ingests));
     out(`\n${Object.entries(await catalog.countByStatus(values.source)).map(([s, n]) => `${s} ${n}`).join(' · ') || 'no ingests yet'}`);
-  } else if (command === 'show' && sub) {
+    return 0;
+  }
+  if (command === 'show' && sub) {
     const { rows } = await catalog.pool.query<{ ingest_id: string }>('SELECT ingest_id FROM ingests WHERE ingest_id = $1 OR document_id = $1 ORDER BY version DESC', [sub]);
     if (rows.length === 0) throw new Error(`no ingest with id or document id "${sub}"`);
     for (const { ingest_id } of rows) {
-      const ingest = (await catalog.getIngest(ingest_id))!;
-      const { event: _event, ...summary } = ingest;
-      out(JSON.stringify({ ...summary, components: await catalog.listComponents(ingest_id), stageRuns: await catalog.stageRuns(ingest_id), audit: await auditEventsOf(catalog.pool, ingest_id) }, null, 2));
+      const { event: _event, ...summary } = (await catalog.getIngest(ingest_id))!;
+      out(
+        JSON.stringify(
+          {
+            ...summary,
+            classification: await classificationOf(catalog.pool, ingest_id),
+            components: await catalog.listComponents(ingest_id),
+            characterizations: await characterizationsOf(catalog.pool, ingest_id),
+            metadata: await metadataRecordOf(catalog.pool, ingest_id),
+            stageRuns: await catalog.stageRuns(ingest_id),
+            audit: await auditEventsOf(catalog.pool, ingest_id),
+          },
+          null,
+          2,
+        ),
+      );
     }
-  } else if (command === 'await') {
+    return 0;
+  }
+  if (command === 'await') {
     // Ids as a list, or the simulator's `publish` output (JSON lines with documentId) on stdin.
     const ids = values.documents
       ? values.documents.split(',').map((s) => s.trim()).filter(Boolean)
@@ -74,16 +110,25 @@ try {
     });
     process.stderr.write('\n');
     out(await ingestTable(catalog, done));
-    exitCode = done.every((i) => i.status !== 'FAILED') ? 0 : 1;
+    return done.every((i) => i.status !== 'FAILED') ? 0 : 1;
+  }
+  process.stderr.write(USAGE);
+  return 2;
+}
+
+try {
+  if (command === 'classify') {
+    process.exitCode = await classifyCommand();
   } else {
-    process.stderr.write('usage: archive migrate | audit verify [--read-back] | ingests [--status S] [--source S] | show <id> | await --documents a,b\n');
-    exitCode = 2;
+    const config = loadCliConfig();
+    const catalog = new Catalog(createPool(config.DATABASE_URL, 4));
+    try {
+      process.exitCode = await catalogCommand(config, catalog);
+    } finally {
+      await catalog.close();
+    }
   }
 } catch (error) {
   process.stderr.write(`archive: ${(error as Error).message}\n`);
-  exitCode = 1;
-} finally {
-  await catalog.close();
+  process.exitCode = 1;
 }
-// Let stdout drain rather than cutting it off with process.exit().
-process.exitCode = exitCode;
