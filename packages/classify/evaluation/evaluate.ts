@@ -1,8 +1,10 @@
 /**
  * Runs the classifier over the hand-labelled evaluation sets and prints accuracy per outcome.
  *   pnpm --filter @oa-archive/classify evaluate [-- --schedule path/to/schedule.yaml] [--verbose]
- * documents.jsonl is the set the default schedule was refined against; holdout.jsonl was labelled
- * separately and never used to change rules, so its figure is the honest one.
+ * Each set was labelled by hand from 8号令 without sight of the rules. documents.jsonl is the set the
+ * default schedule was built against; holdout.jsonl was first run blind (38/51, 74.5 %) and the rules
+ * were then generalised from its misses; holdout-2.jsonl has never been used to change a rule, so its
+ * figure is the one to quote.
  * Targets: ≥ 95 % correct, no 密级 document outside QUARANTINE, no clear 不归档 document filed 永久.
  */
 import { existsSync } from 'node:fs';
@@ -15,11 +17,16 @@ const { values } = parseArgs({ options: { schedule: { type: 'string' }, verbose:
 const schedule = await loadSchedule(values.schedule);
 process.stdout.write(`schedule ${schedule.version} (${values.schedule ?? 'default'})\n\n`);
 let failed = false;
-for (const name of ['documents.jsonl', 'holdout.jsonl']) {
+const SETS: Record<string, string> = {
+  'documents.jsonl': 'rules were built against this set',
+  'holdout.jsonl': 'rules were generalised from its misses after a blind run of 74.5 %',
+  'holdout-2.jsonl': 'never used to change a rule',
+};
+for (const [name, note] of Object.entries(SETS)) {
   const file = path.join(import.meta.dirname, name);
   if (!existsSync(file)) continue;
   const report = evaluate(await loadEvaluationSet(file), schedule);
-  process.stdout.write(`── ${name} ${name === 'holdout.jsonl' ? '(held out: never used to change rules)' : '(rules were refined against this set)'}\n`);
+  process.stdout.write(`── ${name} (${note})\n`);
   process.stdout.write(formatReport(report, { verbose: values.verbose }));
   process.stdout.write('\n');
   failed ||= !report.meetsTargets;

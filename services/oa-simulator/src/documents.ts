@@ -41,13 +41,17 @@ const TOPICS = [
   '落实节能降耗工作措施',
   '做好重大节日期间值班工作',
 ];
+const CONTRACTS = ['办公设备维护保养', '政务云平台租用', '档案数字化加工', '机关食堂委托经营', '办公楼物业管理'];
 const SUPERIORS = ['示范省档案局', '示范省人民政府办公厅', '示范省财政厅'];
 const PEERS = ['示范市财政局', '示范市发展和改革委员会', '示范市自然资源局'];
 const PARTNERS = ['示范信息技术有限公司', '示范物业服务有限公司', '示范建筑工程有限公司'];
 const EVENTS = ['档案工作会议', '防汛应急演练', '新任干部培训班开班仪式', '机关运动会'];
 
-type Kind = '通知' | '请示' | '批复' | '会议纪要' | '合同' | '函' | '报告' | '照片';
-const KINDS: Kind[] = ['通知', '通知', '请示', '批复', '会议纪要', '合同', '函', '报告', '照片'];
+type Kind = '通知' | '征求意见稿' | '请示' | '批复' | '会议纪要' | '合同' | '函' | '报告' | '照片' | '上级普发';
+// Roughly what an agency's OA finalizes: mostly its own notices and replies from above, some
+// drafts sent round for comment and general circulars from above that are not archived.
+const KINDS: Kind[] = ['通知', '通知', '请示', '批复', '会议纪要', '合同', '函', '报告', '照片', '征求意见稿', '上级普发'];
+const HOLIDAYS = ['2025年部分节假日安排', '2025年春节放假安排', '2025年国庆节放假安排'];
 
 export interface SimulatedComponent {
   role: ComponentRole;
@@ -76,6 +80,7 @@ export function simulateDocument(seed: number, index: number): SimulatedDocument
   const random = prng(seed * 100_003 + index);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const kind = KINDS[index % KINDS.length]!;
+  const documentType = kind === '征求意见稿' ? '通知' : kind === '上级普发' ? '通知' : kind;
   const department = pick(DEPARTMENTS);
   const topic = pick(TOPICS);
   const year = 2025;
@@ -91,7 +96,7 @@ export function simulateDocument(seed: number, index: number): SimulatedDocument
   const securityLevel = roll < 0.82 ? '公开' : roll < 0.95 ? '内部' : '秘密';
   const urgency = random() < 0.15 ? '加急' : '普通';
 
-  let title: string;
+  let title = '';
   let issuer: { name: string; relation: '本机关' | '上级' | '同级' | '下级' | '外部' } = { name: AGENCY, relation: '本机关' };
   let documentNumber: string | undefined = `示政办发〔${year}〕${serial}号`;
   let workflowType = '发文';
@@ -99,6 +104,17 @@ export function simulateDocument(seed: number, index: number): SimulatedDocument
   switch (kind) {
     case '通知':
       title = `关于${topic}的通知`;
+      break;
+    case '征求意见稿':
+      title = `关于${topic}的通知（征求意见稿）`;
+      documentNumber = undefined;
+      distribution = undefined;
+      break;
+    case '上级普发':
+      issuer = { name: pick(SUPERIORS), relation: '上级' };
+      title = `关于${pick(HOLIDAYS)}的通知`;
+      documentNumber = `示省办发〔${year}〕${serial}号`;
+      workflowType = '收文';
       break;
     case '请示':
       title = `关于${topic}的请示`;
@@ -119,7 +135,7 @@ export function simulateDocument(seed: number, index: number): SimulatedDocument
       distribution = undefined;
       break;
     case '合同':
-      title = `${topic}服务合同`;
+      title = `${pick(CONTRACTS)}服务合同`;
       issuer = { name: `${AGENCY}；${pick(PARTNERS)}`, relation: '本机关' };
       documentNumber = `HT-${year}-${String(serial).padStart(4, '0')}`;
       workflowType = '合同审批';
@@ -209,7 +225,7 @@ export function simulateDocument(seed: number, index: number): SimulatedDocument
       version: 1,
       title,
       ...(documentNumber ? { documentNumber } : {}),
-      documentType: kind,
+      documentType,
       issuer,
       departmentCode: department.code,
       dates: { created: iso(created), signed: iso(signed), finalized: iso(finalized) },
