@@ -14,7 +14,14 @@ describe('the default schedule on the hand-labelled evaluation set', () => {
     expect(new Set(set.map((d) => d.expected.outcome))).toEqual(new Set(['FILE', 'EXCLUDE', 'REVIEW', 'QUARANTINE']));
   });
 
-  it('meets the targets: ≥ 95 % correct, no 密级 outside QUARANTINE, no clear 不归档 filed 永久', async () => {
+  it.each(['holdout.jsonl', 'holdout-2.jsonl'])('never lets a 密级 document out of quarantine nor files a clear 不归档 one permanently (%s)', async (name) => {
+    const report = evaluate(await loadEvaluationSet(new URL(`../evaluation/${name}`, import.meta.url).pathname), schedule);
+    expect(report.results.length).toBeGreaterThanOrEqual(40);
+    expect(report.classifiedOutsideQuarantine.map((r) => r.id)).toEqual([]);
+    expect(report.excludedFiledPermanently.map((r) => r.id)).toEqual([]);
+  });
+
+  it('meets the targets on the set it was built against: ≥ 95 % correct, no 密级 outside QUARANTINE, no clear 不归档 filed 永久', async () => {
     const report = evaluate(await loadEvaluationSet(), schedule);
     expect(report.classifiedOutsideQuarantine.map((r) => r.id)).toEqual([]);
     expect(report.excludedFiledPermanently.map((r) => r.id)).toEqual([]);
