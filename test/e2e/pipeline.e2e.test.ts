@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEventsOf, verifyAuditChain } from '@oa-archive/catalog';
+import { auditEventsOf, classificationOf, verifyAuditChain } from '@oa-archive/catalog';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { STAGES } from '@oa-archive/contracts';
 import { loadIntakeConfig, startIntake, type IntakeService } from '@oa-archive/intake';
@@ -14,7 +14,8 @@ import { loadWorkerConfig, startWorker, type WorkerProcess } from '@oa-archive/w
 /**
  * The whole path on real infrastructure: the OA simulator publishes 20 finalized documents to Kafka
  * and serves their files; intake and a worker (in this process, as they would run in their own)
- * take them through every stage into the archive bucket.
+ * take them through every stage. Seed 2025 yields all four decisions: filed, excluded (drafts),
+ * quarantined (密级) and waiting for review.
  */
 const TOKEN = 'e2e-simulator-token';
 const COUNT = 20;
@@ -41,6 +42,7 @@ beforeAll(async () => {
     QUEUE_PREFIX: uniqueName('e2e'),
     S3_STAGING_BUCKET: uniqueName('e2e-staging'),
     S3_ARCHIVE_BUCKET: uniqueName('e2e-archive'),
+    S3_QUARANTINE_BUCKET: uniqueName('e2e-quarantine'),
     OA_SOURCES: JSON.stringify({ 'oa-simulator': { allowedHosts: [new URL(baseUrl).host], token: TOKEN } }),
   });
   worker = await startWorker(loadWorkerConfig(env), testLogger());
@@ -57,11 +59,19 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function archiveKeys(): Promise<string[]> {
+const OUTCOMES = ['FILED', 'EXCLUDED', 'QUARANTINED', 'REVIEW'];
+const STAGES_RUN: Record<string, string[]> = {
+  FILED: [...STAGES],
+  QUARANTINED: ['fetch', 'characterize', 'classify', 'deposit', 'notify'],
+  EXCLUDED: ['fetch', 'characterize', 'classify', 'notify'],
+  REVIEW: ['fetch', 'characterize', 'classify', 'notify'],
+};
+
+async function archiveKeys(bucket = env.S3_ARCHIVE_BUCKET): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await worker.deps.store.s3.send(new ListObjectsV2Command({ Bucket: env.S3_ARCHIVE_BUCKET, ContinuationToken: token }));
+    const page = await worker.deps.store.s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
     keys.push(...(page.Contents ?? []).map((o) => o.Key!));
     token = page.NextContinuationToken;
   } while (token);
@@ -69,53 +79,83 @@ async function archiveKeys(): Promise<string[]> {
 }
 
 describe('OA event → archive, end to end', () => {
-  it('files all 20 simulated documents into the archive bucket', async () => {
+  it('gives all 20 simulated documents an outcome, and all four outcomes happen', async () => {
     published = await publishDocuments(producer, { topic: env.KAFKA_TOPIC_FINALIZED!, source: 'oa-simulator', seed: 2025, count: COUNT, baseUrl });
     expect(published.every((d) => d.components >= 1 && d.components <= 3)).toBe(true);
-    await waitFor(async () => (await db.catalog.countByStatus()).FILED === COUNT, { timeoutMs: 120_000, what: `${COUNT} documents filed` });
+    await waitFor(
+      async () => {
+        const counts = await db.catalog.countByStatus();
+        return OUTCOMES.reduce((sum, o) => sum + (counts[o] ?? 0), 0) === COUNT && (await worker.deps.queues.backlog()) === 0;
+      },
+      { timeoutMs: 120_000, what: `${COUNT} documents with an outcome` },
+    );
+    const counts = await db.catalog.countByStatus();
+    for (const outcome of OUTCOMES) expect(counts[outcome], outcome).toBeGreaterThan(0);
+    expect(new Set((await db.catalog.listIngests()).map((i) => i.documentId))).toEqual(new Set(published.map((d) => d.documentId)));
+  });
 
-    const keys = new Set(await archiveKeys());
-    const ingests = await db.catalog.listIngests();
-    expect(ingests).toHaveLength(COUNT);
-    expect(new Set(ingests.map((i) => i.documentId))).toEqual(new Set(published.map((d) => d.documentId)));
-    for (const ingest of ingests) {
+  it('files FILE documents under their 档号, gap-free, and quarantines the rest outside the archive', async () => {
+    const archived = new Set(await archiveKeys());
+    const quarantined = new Set(await archiveKeys(env.S3_QUARANTINE_BUCKET));
+    const numbers = new Map<string, number[]>();
+    for (const ingest of await db.catalog.listIngests()) {
       const components = await db.catalog.listComponents(ingest.ingestId);
-      expect(components).toHaveLength(published.find((d) => d.documentId === ingest.documentId)!.components);
-      for (const component of components) {
-        expect(keys).toContain(component.archiveKey);
-        expect(await worker.deps.store.digestOf(component.archiveBucket!, component.archiveKey!)).toMatchObject({ size: component.size, sha256: component.sha256 });
+      const classification = await classificationOf(db.catalog.pool, ingest.ingestId);
+      if (ingest.status === 'FILED') {
+        expect(classification?.referenceCode).toMatch(/^A182-(WS|ZP)·2025-(Y|D30|D10)-[A-Z]{3}-\d{4}$/);
+        const cls = classification!.referenceCode!.slice(0, -5);
+        numbers.set(cls, [...(numbers.get(cls) ?? []), classification!.itemNumber!]);
+        for (const c of components) {
+          expect(archived).toContain(c.archiveKey);
+          expect(c.archiveKey!.startsWith(`A182/2025/${classification!.category}/${classification!.retention}/${classification!.referenceCode}/`)).toBe(true);
+          expect(await worker.deps.store.digestOf(c.archiveBucket!, c.archiveKey!)).toMatchObject({ size: c.size, sha256: c.sha256, sm3: c.sm3 });
+        }
+      } else if (ingest.status === 'QUARANTINED') {
+        for (const c of components) {
+          expect(quarantined).toContain(c.archiveKey);
+          expect(archived).not.toContain(c.archiveKey);
+        }
+      } else {
+        expect(components.every((c) => c.archiveKey === null), `${ingest.status} documents are not deposited`).toBe(true);
       }
     }
+    for (const [cls, items] of numbers) expect(items.sort((a, b) => a - b), cls).toEqual(items.map((_n, i) => i + 1));
   });
 
-  it('records every stage of every document, and the audit chain verifies', async () => {
+  it('records every stage of every document and its decision, and the audit chain verifies', async () => {
     for (const ingest of await db.catalog.listIngests()) {
       const runs = await db.catalog.stageRuns(ingest.ingestId);
-      expect(runs.filter((r) => r.status === 'SUCCEEDED').map((r) => r.stage)).toEqual([...STAGES]);
+      expect(runs.filter((r) => r.status === 'SUCCEEDED').map((r) => r.stage), ingest.status).toEqual(STAGES_RUN[ingest.status]);
       const audit = (await auditEventsOf(db.catalog.pool, ingest.ingestId)).map((e) => e.type);
       expect(audit[0]).toBe('ingest.received');
-      expect(audit.filter((t) => t === 'stage.completed')).toHaveLength(STAGES.length);
-      expect(audit).toContain('ingest.filed');
+      expect(audit).toContain('ingest.classified');
+      expect(audit).toContain(`ingest.${ingest.status.toLowerCase()}`);
+      expect(audit.filter((t) => t === 'stage.completed')).toHaveLength(STAGES_RUN[ingest.status]!.length);
     }
-    const chain = await verifyAuditChain(db.catalog.pool);
-    expect(chain.ok).toBe(true);
-    expect(chain.events).toBe(COUNT * (1 + STAGES.length + 1));
+    expect((await verifyAuditChain(db.catalog.pool)).ok).toBe(true);
   });
 
-  it('answers the OA with a FILED receipt per document', async () => {
+  it('answers the OA with one receipt per document, carrying the outcome and the reason', async () => {
     const receipts = (await readTopic(kafka, env.KAFKA_TOPIC_RECEIPTS!, COUNT)).map((m) => JSON.parse(m.value));
     expect(receipts).toHaveLength(COUNT);
-    expect(receipts.every((r) => r.type === 'archive.ingest.receipt' && r.data.outcome === 'FILED' && r.data.objects.length >= 1)).toBe(true);
+    const byDocument = new Map(receipts.map((r) => [r.data.documentId, r.data]));
+    for (const ingest of await db.catalog.listIngests()) {
+      const receipt = byDocument.get(ingest.documentId);
+      expect(receipt?.outcome).toBe(ingest.status);
+      expect(receipt?.classification?.ruleIds.length).toBeGreaterThanOrEqual(0);
+      if (ingest.status === 'FILED') expect(receipt?.referenceCode).toMatch(/^A182-/);
+      else expect(receipt?.reason).toBeTruthy();
+    }
   });
 
   it('adds nothing when the same 20 documents are published again', async () => {
-    const keysBefore = (await archiveKeys()).length;
+    const keysBefore = (await archiveKeys()).length + (await archiveKeys(env.S3_QUARANTINE_BUCKET)).length;
     const chainBefore = await verifyAuditChain(db.catalog.pool);
     await publishDocuments(producer, { topic: env.KAFKA_TOPIC_FINALIZED!, source: 'oa-simulator', seed: 2025, count: COUNT, baseUrl });
     await waitFor(() => intake.stats.duplicates === COUNT, { timeoutMs: 60_000, what: 'duplicates recognised' });
 
     expect(await db.catalog.listIngests()).toHaveLength(COUNT);
-    expect((await archiveKeys()).length).toBe(keysBefore);
+    expect((await archiveKeys()).length + (await archiveKeys(env.S3_QUARANTINE_BUCKET)).length).toBe(keysBefore);
     expect(await verifyAuditChain(db.catalog.pool)).toEqual(chainBefore);
     expect(await worker.deps.queues.backlog()).toBe(0);
   });

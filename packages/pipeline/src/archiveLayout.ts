@@ -1,13 +1,13 @@
 import type { IngestRecord } from '@oa-archive/catalog';
 
 /**
- * Object keys never take a file name or id verbatim: anything outside letters, digits and `.-_`
- * becomes `_`, so an OA-supplied name like `../../x` cannot become a path.
+ * Object keys never take a file name or id verbatim: anything outside letters, digits, `.-_` and
+ * the `·` of a 档号 becomes `_`, so an OA-supplied name like `../../x` cannot become a path.
  */
 export function safeSegment(text: string, max = 120): string {
   const cleaned = text
     .normalize('NFC')
-    .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+    .replace(/[^\p{L}\p{N}._\u00b7-]+/gu, '_')
     .replace(/^\.+/, '_')
     .replace(/_+/g, '_');
   if (cleaned.length <= max) return cleaned || '_';
@@ -21,10 +21,12 @@ export function stagingKeyOf(ingestId: string, ordinal: number): string {
   return `ingests/${ingestId}/components/${ordinal}`;
 }
 
-/**
- * Where a document's objects live in the archive bucket until the reference code (档号) exists to
- * name them: source / year finalized / document id / version.
- */
+/** Where a filed document's objects live: by the parts of its 档号, then the 档号 itself. */
+export function filedPrefixOf(c: { referenceCode: string; year: number; category: string; retention: string }, fonds: string): string {
+  return [safeSegment(fonds), String(c.year), safeSegment(c.category), safeSegment(c.retention), safeSegment(c.referenceCode)].join('/');
+}
+
+/** Where a quarantined document's objects live, by source / year finalized / document id / version. */
 export function archivePrefixOf(ingest: Pick<IngestRecord, 'source' | 'documentId' | 'version' | 'finalizedAt'>): string {
   return [
     safeSegment(ingest.source),
@@ -34,6 +36,7 @@ export function archivePrefixOf(ingest: Pick<IngestRecord, 'source' | 'documentI
   ].join('/');
 }
 
-export function archiveComponentKeyOf(prefix: string, component: { ordinal: number; fileName: string }): string {
-  return `${prefix}/original/${String(component.ordinal).padStart(3, '0')}-${safeSegment(component.fileName)}`;
+/** `position` is the component's place in the item (DA/T 22 order), 1-based. */
+export function archiveComponentKeyOf(prefix: string, position: number, component: { fileName: string }): string {
+  return `${prefix}/original/${String(position).padStart(3, '0')}-${safeSegment(component.fileName)}`;
 }

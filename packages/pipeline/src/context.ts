@@ -1,5 +1,7 @@
 import type { Producer } from 'kafkajs';
 import type { Catalog, IngestRecord } from '@oa-archive/catalog';
+import type { MetadataReader, RiskLimits } from '@oa-archive/characterize';
+import type { RetentionSchedule } from '@oa-archive/classify';
 import type { OaSource } from '@oa-archive/config';
 import type { Stage } from '@oa-archive/contracts';
 import type { Logger } from '@oa-archive/observability';
@@ -9,6 +11,13 @@ import type { StageQueues } from './queues.ts';
 export interface PipelineSettings {
   stagingBucket: string;
   archiveBucket: string;
+  /** Where 涉密 and unsafe documents are kept, outside the open archive. */
+  quarantineBucket: string;
+  /** Local cache for files being characterized; emptied after each document. */
+  scratchDir: string;
+  riskLimits: RiskLimits;
+  /** DA/T 46 elements whose absence is an integrity finding. */
+  mandatoryMetadata: readonly string[];
   receiptsTopic: string;
   sources: Record<string, OaSource>;
   fetch: { maxBytes: number; timeoutMs: number };
@@ -21,6 +30,8 @@ export interface PipelineDeps {
   queues: StageQueues;
   producer: Producer;
   logger: Logger;
+  schedule: RetentionSchedule;
+  metadataReader: MetadataReader;
   settings: PipelineSettings;
 }
 
@@ -36,6 +47,11 @@ export interface StageResult {
   detail: Record<string, unknown>;
   /** Where the document goes next; default the following stage, `null` to stop here. */
   next?: Stage | null;
+  /**
+   * Distinguishes a later job of the same stage for the same ingest (e.g. a receipt for REVIEW now
+   * and one for FILED after review), since job ids are otherwise one per ingest and stage.
+   */
+  nextJobKey?: string;
 }
 
 /** A stage's work for one ingest. Must be safe to run twice. */

@@ -1,4 +1,4 @@
-export { archiveComponentKeyOf, archivePrefixOf, safeSegment, stagingKeyOf } from './archiveLayout.ts';
+export { archiveComponentKeyOf, archivePrefixOf, filedPrefixOf, safeSegment, stagingKeyOf } from './archiveLayout.ts';
 export { BackpressureGate } from './backpressure.ts';
 export type { PipelineDeps, PipelineSettings, StageContext, StageHandler, StageResult } from './context.ts';
 export {

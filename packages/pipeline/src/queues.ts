@@ -12,8 +12,8 @@ export function queueNameOf(stage: Stage): string {
 }
 
 /** Deterministic per ingest and stage, so a duplicate enqueue while the job exists is a no-op. */
-export function jobIdOf(ingestId: string, stage: Stage): string {
-  return `${ingestId}-${stage}`;
+export function jobIdOf(ingestId: string, stage: Stage, key?: string): string {
+  return key ? `${ingestId}-${stage}-${key}` : `${ingestId}-${stage}`;
 }
 
 export interface RetryPolicy {
@@ -21,9 +21,9 @@ export interface RetryPolicy {
   backoffMs: number;
 }
 
-export function jobOptionsOf(policy: RetryPolicy, ingestId: string, stage: Stage): JobsOptions {
+export function jobOptionsOf(policy: RetryPolicy, ingestId: string, stage: Stage, key?: string): JobsOptions {
   return {
-    jobId: jobIdOf(ingestId, stage),
+    jobId: jobIdOf(ingestId, stage, key),
     attempts: policy.attempts,
     backoff: { type: 'exponential', delay: policy.backoffMs },
     // Kept for the dashboards and for replay; the catalog is the lasting record.
@@ -48,8 +48,8 @@ export class StageQueues {
     return this.#queues.get(stage)!;
   }
 
-  async enqueue(stage: Stage, data: StageJobData): Promise<void> {
-    await this.queue(stage).add(stage, data, jobOptionsOf(this.#policy, data.ingestId, stage));
+  async enqueue(stage: Stage, data: StageJobData, key?: string): Promise<void> {
+    await this.queue(stage).add(stage, data, jobOptionsOf(this.#policy, data.ingestId, stage, key));
   }
 
   /** Jobs not yet finished across all stages: what intake's back-pressure watches. */

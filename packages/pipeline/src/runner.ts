@@ -23,7 +23,7 @@ export async function runStage(stage: Stage, handler: StageHandler, deps: Pipeli
     const result = await handler({ ingest, attempt, log, deps });
     const next = result.next === undefined ? nextStage(stage) : (result.next ?? undefined);
     await deps.catalog.recordStageRun(ingestId, stage, { attempt, status: 'SUCCEEDED', startedAt, finishedAt: new Date(), detail: result.detail }, next);
-    if (next) await deps.queues.enqueue(next, job.data);
+    if (next) await deps.queues.enqueue(next, job.data, result.nextJobKey);
     log.info({ next: next ?? null, ms: Date.now() - startedAt.getTime() }, 'stage completed');
   } catch (error) {
     const retryable = isRetryable(error);
@@ -40,7 +40,7 @@ export async function runStage(stage: Stage, handler: StageHandler, deps: Pipeli
       });
       if (final) {
         await deps.catalog.markFailed(ingestId, { stage, reason: `${errorName}: ${reason}`, retryable, attempts: attempt });
-        if (stage !== 'notify') await deps.queues.enqueue('notify', job.data);
+        if (stage !== 'notify') await deps.queues.enqueue('notify', job.data, 'failed');
       }
     }
     if (!retryable) throw new UnrecoverableError(`${errorName}: ${reason}`);

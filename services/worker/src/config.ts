@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { databaseEnv, int, kafkaEnv, loadConfig, logEnv, oaSourcesEnv, pipelineEnv, redisEnv, s3Env } from '@oa-archive/config';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_MANDATORY_ELEMENTS } from '@oa-archive/characterize';
 import { isStage, STAGES, type Stage } from '@oa-archive/contracts';
 
 export const workerEnv = z.object({
@@ -28,6 +31,19 @@ export const workerEnv = z.object({
   WORKER_CONCURRENCY: int(4, 1),
   FETCH_MAX_BYTES: int(4 * 1024 ** 3, 1),
   FETCH_TIMEOUT_MS: int(10 * 60_000, 100),
+  /** The agency's retention schedule (YAML); the shipped default derives from 8号令. */
+  RETENTION_SCHEDULE: z.string().min(1).optional(),
+  /** DA/T 46 elements whose absence sends a document to review, comma-separated. */
+  METADATA_MANDATORY: z
+    .string()
+    .default(DEFAULT_MANDATORY_ELEMENTS.join(','))
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  SCRATCH_DIR: z.string().min(1).default(path.join(tmpdir(), 'oa-archive-scratch')),
+  EXIFTOOL_PROCS: int(2, 1),
+  /** Archives are inspected, never unpacked: beyond these bounds they are unsafe. */
+  ARCHIVE_MAX_ENTRIES: int(10_000, 1),
+  ARCHIVE_MAX_TOTAL_BYTES: int(8 * 1024 ** 3, 1),
+  ARCHIVE_MAX_NESTING: int(1, 0),
 });
 
 export type WorkerConfig = z.infer<typeof workerEnv>;

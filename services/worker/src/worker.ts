@@ -3,6 +3,8 @@ import type { Worker } from 'bullmq';
 import type { Producer } from 'kafkajs';
 import { Catalog, createPool, migrate } from '@oa-archive/catalog';
 import { createKafka, createProducer, ensureTopics } from '@oa-archive/kafka';
+import { MetadataReader } from '@oa-archive/characterize';
+import { loadSchedule } from '@oa-archive/classify';
 import { s3SettingsOf } from '@oa-archive/config';
 import { createLogger, type Logger } from '@oa-archive/observability';
 import { createStageWorker, stageHandlers, StageQueues, type PipelineDeps } from '@oa-archive/pipeline';
@@ -17,11 +19,14 @@ export interface WorkerProcess {
 
 /** Starts BullMQ workers for the configured stages. Stateless: run as many processes as the load needs. */
 export async function startWorker(config: WorkerConfig, logger: Logger = createLogger({ service: 'worker', level: config.LOG_LEVEL })): Promise<WorkerProcess> {
+  // A schedule that does not load stops the worker at start-up, with every problem and its line.
+  const schedule = await loadSchedule(config.RETENTION_SCHEDULE);
   const catalog = new Catalog(createPool(config.DATABASE_URL, config.WORKER_CONCURRENCY * 2 + 2));
   await migrate(catalog.pool);
 
   const s3 = createS3Client(s3SettingsOf(config));
-  if (config.S3_CREATE_BUCKETS) await ensureBuckets(s3, [config.S3_STAGING_BUCKET, config.S3_ARCHIVE_BUCKET]);
+  if (config.S3_CREATE_BUCKETS) await ensureBuckets(s3, [config.S3_STAGING_BUCKET, config.S3_ARCHIVE_BUCKET, config.S3_QUARANTINE_BUCKET]);
+  const metadataReader = new MetadataReader({ maxProcs: config.EXIFTOOL_PROCS });
 
   const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-worker`, brokers: config.KAFKA_BROKERS, logger });
   await ensureTopics(kafka, [{ topic: config.KAFKA_TOPIC_RECEIPTS, numPartitions: 3 }]);
@@ -40,9 +45,20 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
     queues,
     producer,
     logger,
+    schedule,
+    metadataReader,
     settings: {
       stagingBucket: config.S3_STAGING_BUCKET,
       archiveBucket: config.S3_ARCHIVE_BUCKET,
+      quarantineBucket: config.S3_QUARANTINE_BUCKET,
+      scratchDir: config.SCRATCH_DIR,
+      riskLimits: {
+        maxBytes: config.FETCH_MAX_BYTES,
+        archiveMaxEntries: config.ARCHIVE_MAX_ENTRIES,
+        archiveMaxTotalBytes: config.ARCHIVE_MAX_TOTAL_BYTES,
+        archiveMaxNesting: config.ARCHIVE_MAX_NESTING,
+      },
+      mandatoryMetadata: config.METADATA_MANDATORY,
       receiptsTopic: config.KAFKA_TOPIC_RECEIPTS,
       sources: config.OA_SOURCES,
       fetch: { maxBytes: config.FETCH_MAX_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS },
@@ -51,7 +67,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
   const workers = config.WORKER_STAGES.map((stage) =>
     createStageWorker(stage, stageHandlers[stage], deps, { connection: redis, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY }),
   );
-  logger.info({ stages: config.WORKER_STAGES, concurrency: config.WORKER_CONCURRENCY }, 'worker running');
+  logger.info({ stages: config.WORKER_STAGES, concurrency: config.WORKER_CONCURRENCY, schedule: schedule.version }, 'worker running');
 
   return {
     deps,
@@ -62,6 +78,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       await queues.close();
       await producer.disconnect();
       await redis.quit();
+      await metadataReader.close();
       s3.destroy();
       await catalog.close();
     },

@@ -6,7 +6,7 @@ import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { documentFinalizedDataSchema, documentFinalizedEvent, ingestIdOf, STAGES, type DocumentFinalizedEvent } from '@oa-archive/contracts';
 import { createFileServer, eventDataOf, listen, simulateDocument } from '@oa-archive/oa-simulator';
 import { testLogger, uniqueName, waitFor } from '@oa-archive/testing';
-import { verifyAuditChain } from '@oa-archive/catalog';
+import { characterizationsOf, classificationOf, metadataRecordOf, verifyAuditChain } from '@oa-archive/catalog';
 import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
 
 const TOKEN = 'worker-test-token';
@@ -19,6 +19,7 @@ let flakyUrl = '';
 let flakyHits = 0;
 const archiveBucket = uniqueName('test-archive');
 const stagingBucket = uniqueName('test-staging');
+const quarantineBucket = uniqueName('test-quarantine');
 
 beforeAll(async () => {
   db = await createTestCatalog();
@@ -35,6 +36,7 @@ beforeAll(async () => {
     KAFKA_TOPIC_RECEIPTS: uniqueName('test-receipts'),
     S3_ARCHIVE_BUCKET: archiveBucket,
     S3_STAGING_BUCKET: stagingBucket,
+    S3_QUARANTINE_BUCKET: quarantineBucket,
     OA_SOURCES: JSON.stringify({ 'oa-test': { allowedHosts: [new URL(oaUrl).host, new URL(flakyUrl).host], token: TOKEN } }),
     STAGE_ATTEMPTS: '3',
     STAGE_BACKOFF_MS: '50',
@@ -56,8 +58,17 @@ async function ingest(event: DocumentFinalizedEvent): Promise<string> {
   return ingestId;
 }
 
-function eventOf(index: number, adjust: (data: ReturnType<typeof eventDataOf>) => void = () => {}): DocumentFinalizedEvent {
+type EventData = ReturnType<typeof eventDataOf>;
+
+/** A simulated document's real files, with metadata that makes the schedule file it permanently. */
+const asOwnRegulation = (d: EventData) => {
+  Object.assign(d, { title: '关于印发《机关公文处理办法》的通知', documentType: '通知', securityLevel: '公开', departmentCode: 'BGS', issuer: { name: '示范市人民政府办公室', relation: '本机关' } });
+  d.dates.signed = '2025-06-01T10:00:00+08:00';
+};
+
+function eventOf(index: number, adjust: (data: EventData) => void = asOwnRegulation): DocumentFinalizedEvent {
   const data = eventDataOf(simulateDocument(11, index), oaUrl, { declareDigests: true });
+  asOwnRegulation(data);
   adjust(data);
   return documentFinalizedEvent({ id: `event-${index}`, source: 'oa-test', time: new Date().toISOString(), data: documentFinalizedDataSchema.parse(data) }) as DocumentFinalizedEvent;
 }
@@ -66,32 +77,64 @@ const settled = (ingestId: string) =>
   waitFor(async () => {
     const i = await db.catalog.getIngest(ingestId);
     const runs = await db.catalog.stageRuns(ingestId);
-    return i && ['FILED', 'FAILED'].includes(i.status) && runs.some((r) => r.stage === 'notify') ? i : undefined;
+    return i && ['FILED', 'FAILED', 'QUARANTINED', 'EXCLUDED', 'REVIEW'].includes(i.status) && runs.some((r) => r.stage === 'notify') ? i : undefined;
   }, { what: `ingest ${ingestId} to settle`, timeoutMs: 30_000 });
 
 describe('worker: fetch → … → deposit → notify on real services', () => {
-  it('files a document: every component deposited and verified, every stage recorded', async () => {
-    const event = eventOf(2);
+  it('files a document under its 档号: every component deposited and verified, every stage recorded', async () => {
+    const event = eventOf(1);
     const ingestId = await ingest(event);
     expect((await settled(ingestId)).status).toBe('FILED');
+    const classification = await classificationOf(db.catalog.pool, ingestId);
+    expect(classification).toMatchObject({ outcome: 'FILE', referenceCode: 'A182-WS·2025-Y-BGS-0001', ruleIds: ['Y-OWN-RULES-ISSUED'] });
 
     const components = await db.catalog.listComponents(ingestId);
-    const document = simulateDocument(11, 2);
+    expect(components.length).toBeGreaterThan(1);
+    const document = simulateDocument(11, 1);
     for (const [i, c] of components.entries()) {
       const bytes = document.components[i]!.bytes;
       expect(c.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
       expect(c.archiveBucket).toBe(archiveBucket);
       expect(await worker.deps.store.digestOf(archiveBucket, c.archiveKey!)).toEqual({ size: bytes.length, sha256: c.sha256, sm3: createHash('sm3').update(bytes).digest('hex') });
     }
-    const listed = await worker.deps.store.s3.send(new ListObjectsV2Command({ Bucket: archiveBucket, Prefix: `oa-test/` }));
+    const listed = await worker.deps.store.s3.send(new ListObjectsV2Command({ Bucket: archiveBucket, Prefix: 'A182/2025/WS/Y/A182-WS·2025-Y-BGS-0001/' }));
     expect(listed.KeyCount).toBe(components.length + 1); // + ingest.json
+    // DA/T 22 order: the text first.
+    expect(components.find((c) => c.archiveKey?.includes('/original/001-'))?.role).toBe('正文');
     const runs = await db.catalog.stageRuns(ingestId);
     expect(runs.map((r) => `${r.stage}:${r.status}`)).toEqual(STAGES.map((s) => `${s}:SUCCEEDED`));
     expect(runs[0]!.detail.components).toEqual(expect.arrayContaining([expect.objectContaining({ declaredSha256Matches: true })]));
+    const characterized = await characterizationsOf(db.catalog.pool, ingestId);
+    expect(characterized[0]).toMatchObject({ formatName: 'PDF', puid: expect.stringMatching(/^fmt\//), sm3: components[0]!.sm3 });
+    expect(characterized[0]!.technical).toMatchObject({ pageCount: expect.any(Number) });
+    expect((await metadataRecordOf(db.catalog.pool, ingestId))?.missing).toEqual([]);
+  });
+
+  it('quarantines a 涉密 document in the quarantine bucket, never the archive', async () => {
+    const ingestId = await ingest(eventOf(2, (d) => (d.securityLevel = '秘密')));
+    expect((await settled(ingestId)).status).toBe('QUARANTINED');
+    const runs = (await db.catalog.stageRuns(ingestId)).map((r) => r.stage);
+    expect(runs).toEqual(['fetch', 'characterize', 'classify', 'deposit', 'notify']);
+    const components = await db.catalog.listComponents(ingestId);
+    expect(components.every((c) => c.archiveBucket === quarantineBucket)).toBe(true);
+  });
+
+  it('excludes a draft: recorded and receipted, not deposited', async () => {
+    const ingestId = await ingest(eventOf(3, (d) => (d.title = '关于开展安全生产大检查的通知（征求意见稿）')));
+    expect((await settled(ingestId)).status).toBe('EXCLUDED');
+    expect((await db.catalog.stageRuns(ingestId)).map((r) => r.stage)).toEqual(['fetch', 'characterize', 'classify', 'notify']);
+    expect((await db.catalog.listComponents(ingestId)).every((c) => c.archiveKey === null)).toBe(true);
+    expect(await classificationOf(db.catalog.pool, ingestId)).toMatchObject({ outcome: 'EXCLUDE', ruleIds: ['EX-DRAFT'], referenceCode: null });
+  });
+
+  it('sends a document no rule decides to review, where it waits', async () => {
+    const ingestId = await ingest(eventOf(4, (d) => Object.assign(d, { documentType: '倡议书', title: '关于节约用水的倡议书' })));
+    expect((await settled(ingestId)).status).toBe('REVIEW');
+    expect((await db.catalog.stageRuns(ingestId)).map((r) => r.stage)).toEqual(['fetch', 'characterize', 'classify', 'notify']);
   });
 
   it('refuses a component on a host the source is not allowed to use, without retrying', async () => {
-    const ingestId = await ingest(eventOf(3, (d) => (d.components[0]!.url = 'http://169.254.169.254/latest/meta-data')));
+    const ingestId = await ingest(eventOf(5, (d) => (d.components[0]!.url = 'http://169.254.169.254/latest/meta-data')));
     const failed = await settled(ingestId);
     expect(failed).toMatchObject({ status: 'FAILED', failedStage: 'fetch', failureRetryable: false });
     expect(failed.failureReason).toMatch(/FetchRefusedError: .*169\.254\.169\.254.*not an allowed host/);
@@ -99,13 +142,13 @@ describe('worker: fetch → … → deposit → notify on real services', () => 
   });
 
   it('refuses a component over the size limit', async () => {
-    const ingestId = await ingest(eventOf(4, (d) => (d.components[0]!.size = 10_000_000)));
+    const ingestId = await ingest(eventOf(6, (d) => (d.components[0]!.size = 10_000_000)));
     expect(await settled(ingestId)).toMatchObject({ status: 'FAILED', failedStage: 'fetch', failureReason: expect.stringMatching(/larger than the configured limit/) });
   });
 
   it('retries a failing OA with backoff, then records FAILED with stage and reason', async () => {
     flakyHits = 0;
-    const ingestId = await ingest(eventOf(5, (d) => (d.components[0]!.url = `${flakyUrl}/files/x/1`)));
+    const ingestId = await ingest(eventOf(7, (d) => (d.components[0]!.url = `${flakyUrl}/files/x/1`)));
     const failed = await settled(ingestId);
     expect(failed).toMatchObject({ status: 'FAILED', failedStage: 'fetch', failureRetryable: true, failureReason: expect.stringMatching(/HTTP 503/) });
     expect(flakyHits).toBe(3);

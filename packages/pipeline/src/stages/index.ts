@@ -1,5 +1,7 @@
 import type { Stage } from '@oa-archive/contracts';
 import type { StageHandler } from '../context.ts';
+import { characterizeStage } from './characterize.ts';
+import { classifyStage } from './classify.ts';
 import { depositStage } from './deposit.ts';
 import { fetchStage } from './fetch.ts';
 import { notifyStage } from './notify.ts';
@@ -7,8 +9,8 @@ import { pendingStage } from './pending.ts';
 
 export const stageHandlers: Record<Stage, StageHandler> = {
   fetch: fetchStage,
-  characterize: pendingStage('characterize'),
-  classify: pendingStage('classify'),
+  characterize: characterizeStage,
+  classify: classifyStage,
   convert: pendingStage('convert'),
   validate: pendingStage('validate'),
   package: pendingStage('package'),

@@ -1,0 +1,51 @@
+import type { Finding, FindingCode } from './types.ts';
+
+/** One severity per code, so every check rates the same problem the same way. */
+const SEVERITY: Record<FindingCode, Finding['severity']> = {
+  'zero-bytes': 'integrity',
+  corrupt: 'integrity',
+  encrypted: 'unsafe',
+  macros: 'unsafe',
+  'pdf-javascript': 'unsafe',
+  'pdf-embedded-file': 'unsafe',
+  'pdf-launch-action': 'unsafe',
+  archive: 'info',
+  'archive-too-many-entries': 'unsafe',
+  'archive-too-large': 'unsafe',
+  'archive-nested': 'unsafe',
+  'archive-encrypted': 'unsafe',
+  // Too big to inspect means uninspected: keep it out of the open archive.
+  'too-large': 'unsafe',
+  'unsafe-file-name': 'unsafe',
+  'extension-mismatch': 'authenticity',
+  'media-type-mismatch': 'authenticity',
+  'digest-mismatch': 'integrity',
+  'size-mismatch': 'integrity',
+  'unidentified-format': 'integrity',
+  'missing-metadata': 'integrity',
+};
+
+export function finding(code: FindingCode, message: string): Finding {
+  return { code, severity: SEVERITY[code], message };
+}
+
+/**
+ * Several checks may see the same problem (our own and exiftool's): keep one finding per code,
+ * the first — callers put the most specific checks first.
+ */
+export function mergeFindings(findings: Finding[]): Finding[] {
+  const byCode = new Map<FindingCode, Finding>();
+  for (const next of findings) if (!byCode.has(next.code)) byCode.set(next.code, next);
+  return [...byCode.values()];
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}

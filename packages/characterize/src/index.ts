@@ -1,0 +1,10 @@
+export { characterizeFile } from './characterize.ts';
+export type { ComponentCharacterization } from './characterize.ts';
+export { identifyFormat } from './identify.ts';
+export { buildMetadataRecord, DEFAULT_MANDATORY_ELEMENTS, missingElements } from './metadataRecord.ts';
+export type { ComponentForRecord, MetadataRecord } from './metadataRecord.ts';
+export { MetadataReader } from './metadataReader.ts';
+export { scanRisks } from './risks.ts';
+export { technicalMetadataOf } from './technical.ts';
+export type { TechnicalMetadata } from './technical.ts';
+export type { Finding, FindingCode, FormatIdentification, RiskLimits } from './types.ts';

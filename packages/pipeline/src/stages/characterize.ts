@@ -1,0 +1,67 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { recordCharacterization, recordMetadataRecord } from '@oa-archive/catalog';
+import { buildMetadataRecord, characterizeFile, missingElements, type ComponentForRecord } from '@oa-archive/characterize';
+import { DigestingStream } from '@oa-archive/storage';
+import type { StageHandler } from '../context.ts';
+import { StageError } from '../errors.ts';
+
+/**
+ * Identifies every component from its bytes, reads its technical metadata, re-computes SHA-256 and
+ * SM3 (a fixity check of the staged copy), records every risk found, and builds the document's
+ * DA/T 46 metadata record. The staged bytes are copied to a scratch file only for the readers that
+ * need a path; the file is named by ordinal, never by the OA's file name.
+ */
+export const characterizeStage: StageHandler = async ({ ingest, deps, log }) => {
+  const { catalog, store, settings, metadataReader, schedule } = deps;
+  await mkdir(settings.scratchDir, { recursive: true });
+  const dir = await mkdtemp(path.join(settings.scratchDir, `${ingest.ingestId}-`));
+  const forRecord: ComponentForRecord[] = [];
+  const summary: Record<string, unknown>[] = [];
+  try {
+    for (const component of await catalog.listComponents(ingest.ingestId)) {
+      if (!component.stagingKey || !component.sha256) {
+        throw new StageError(`component ${component.ordinal} was never staged; replay the ingest from fetch`, { retryable: false });
+      }
+      const file = path.join(dir, String(component.ordinal));
+      const digest = new DigestingStream();
+      await pipeline(await store.getStream(settings.stagingBucket, component.stagingKey), digest, createWriteStream(file));
+      const fixity = digest.result();
+      if (fixity.sha256 !== component.sha256) {
+        throw new StageError(`staged copy of component ${component.ordinal} no longer matches the SHA-256 taken at fetch; replay from fetch`, { retryable: false });
+      }
+      const result = await characterizeFile({
+        filePath: file,
+        fileName: component.fileName,
+        fixity,
+        declared: { mediaType: component.declaredMediaType, size: component.declaredSize, sha256: component.declaredSha256 },
+        limits: settings.riskLimits,
+        reader: metadataReader,
+      });
+      await recordCharacterization(catalog.pool, ingest.ingestId, {
+        ordinal: component.ordinal,
+        formatName: result.format.formatName,
+        mediaType: result.format.mediaType,
+        puid: result.format.puid,
+        format: { ...result.format },
+        size: fixity.size,
+        sha256: fixity.sha256,
+        sm3: fixity.sm3,
+        technical: { ...result.technical },
+        findings: result.findings,
+      });
+      forRecord.push({ ordinal: component.ordinal, role: component.role, fileName: component.fileName, size: fixity.size, sha256: fixity.sha256, sm3: fixity.sm3, format: result.format, technical: result.technical });
+      summary.push({ ordinal: component.ordinal, format: result.format.formatName, puid: result.format.puid, findings: result.findings.map((f) => f.code) });
+      await rm(file, { force: true });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const record = buildMetadataRecord({ ingestId: ingest.ingestId, agencyName: schedule.agency.name, sourceSystem: ingest.source, data: ingest.event.data, components: forRecord });
+  const missing = missingElements(record, settings.mandatoryMetadata);
+  await recordMetadataRecord(catalog.pool, ingest.ingestId, { ...record }, missing);
+  if (missing.length > 0) log.warn({ missing }, 'mandatory metadata missing');
+  return { detail: { components: summary, missingMetadata: missing } };
+};
