@@ -2,14 +2,14 @@
 # The main job on one machine: bring up Kafka, Redis, PostgreSQL and the S3 server; start intake,
 # the worker and the OA simulator; have the simulator publish a batch of finalized documents; wait
 # for each to be filed and print where it went. Services keep running afterwards (down.sh stops them).
-#   DEMO_COUNT=12 DEMO_SEED=<n> bash infra/local/demo.sh
+#   DEMO_COUNT=16 DEMO_SEED=<n> bash infra/local/demo.sh
 source "$(dirname "$0")/lib.sh"
 bash "$REPO_ROOT/infra/local/up.sh"
 ensure_node
 cd "$REPO_ROOT"
 bash infra/local/services.sh start
 
-count="${DEMO_COUNT:-12}"
+count="${DEMO_COUNT:-16}"
 seed="${DEMO_SEED:-$(date +%s)}"
 log "the OA simulator publishes $count finalized documents (seed $seed)"
 node services/oa-simulator/src/main.ts publish --count "$count" --seed "$seed" >"$OA_HOME/run/published.jsonl"

@@ -50,6 +50,8 @@ ensure_node() {
     fi
     export PATH="$OA_HOME/node24/bin:$PATH"
   fi
+  # kafkajs 2.2.4 schedules a negative timeout that Node clamps to 1 ms; the warning is noise.
+  export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"
   if ! command -v pnpm >/dev/null || [ "$(pnpm --version | cut -d. -f1)" != 10 ]; then
     log "installing pnpm 10"
     npm install --global --no-fund --no-audit pnpm@10 >/dev/null

@@ -165,20 +165,29 @@ export function parseSchedule(text: string, source = 'schedule.yaml'): Retention
     throw new ScheduleError(source, doc.errors.map((e) => `${source}:${e.linePos?.[0]?.line ?? '?'}:${e.linePos?.[0]?.col ?? '?'} ${e.message.split('\n')[0]}`));
   }
   if (!isMap(doc.contents) && !isScalar(doc.contents)) throw new ScheduleError(source, [`${source}:1:1 the schedule must be a YAML mapping`]);
-  const parsed = scheduleSchema.safeParse(doc.toJS());
+  const raw = doc.toJS() as { rules?: { id?: unknown }[] } | null;
+  // `rules.21.retention` reads better as `rules.21 (D10-NOT-ADOPTED).retention`.
+  const describe = (path: (string | number)[]) =>
+    path
+      .map((p, i) => {
+        const id = i === 1 && path[0] === 'rules' && typeof p === 'number' ? raw?.rules?.[p]?.id : undefined;
+        return typeof id === 'string' ? `${p} (${id})` : String(p);
+      })
+      .join('.') || '(top)';
+  const parsed = scheduleSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ScheduleError(
       source,
       parsed.error.issues.map((issue) => {
         const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
         const where = (issue.code === 'unrecognized_keys' && keyLineOf(doc, counter, path, issue.keys[0]!)) || lineOf(doc, counter, path);
-        return `${source}:${where} ${path.join('.') || '(top)'}: ${issue.message}`;
+        return `${source}:${where} ${describe(path)}: ${issue.message}`;
       }),
     );
   }
   const problems = semanticProblems(parsed.data);
   if (problems.length > 0) {
-    throw new ScheduleError(source, problems.map((p) => `${source}:${lineOf(doc, counter, p.path)} ${p.path.join('.')}: ${p.message}`));
+    throw new ScheduleError(source, problems.map((p) => `${source}:${lineOf(doc, counter, p.path)} ${describe(p.path)}: ${p.message}`));
   }
   return parsed.data;
 }

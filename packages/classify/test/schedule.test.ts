@@ -27,7 +27,7 @@ describe('loading the retention schedule', () => {
   it('names the line of a value that is not allowed', () => {
     const text = defaultText.replace('    retention: D10\n', '    retention: D15\n');
     const [problem] = problemsOf(text);
-    expect(problem).toMatch(new RegExp(`^agency\\.yaml:${lineOf(text, 'retention: D15')}:\\d+ rules\\.\\d+\\.retention: `));
+    expect(problem).toMatch(new RegExp(`^agency\\.yaml:${lineOf(text, 'retention: D15')}:\\d+ rules\\.\\d+ \\([A-Z0-9-]+\\)\\.retention: `));
   });
 
   it('names the line of an unknown key (a typo in a condition)', () => {
@@ -44,7 +44,7 @@ describe('loading the retention schedule', () => {
     const problems = problemsOf(text).join('\n');
     expect(problems).toMatch(/duplicate rule id "EX-DRAFT"/);
     expect(problems).toMatch(/rule D30-CONTRACT files documents but names no retention/);
-    expect(problems).toMatch(new RegExp(`:${lineOf(text, '"放假("')}:\\d+ rules\\.\\d+\\.when\\.titleMatches\\.0: invalid regular expression`));
+    expect(problems).toMatch(new RegExp(`:${lineOf(text, '"放假("')}:\\d+ rules\\.\\d+ \\([A-Z0-9-]+\\)\\.when\\.titleMatches\\.0: invalid regular expression`));
     expect(problems).toMatch(/the template must contain \{item\}/);
   });
 

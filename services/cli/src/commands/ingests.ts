@@ -1,21 +1,31 @@
 import { FINAL_STATUSES, type IngestStatus } from '@oa-archive/contracts';
-import type { Catalog, IngestRecord } from '@oa-archive/catalog';
+import { classificationOf, type Catalog, type IngestRecord } from '@oa-archive/catalog';
 import { formatTable } from '../table.ts';
 
+/** Where the document went, or why it went nowhere, in a line. */
 async function whereFiled(catalog: Catalog, ingest: IngestRecord): Promise<string> {
   if (ingest.status === 'FAILED') return `failed at ${ingest.failedStage}: ${ingest.failureReason}`;
+  const classification = await classificationOf(catalog.pool, ingest.ingestId);
+  if (ingest.status === 'EXCLUDED' || ingest.status === 'REVIEW') return classification?.explanation ?? '';
   const components = await catalog.listComponents(ingest.ingestId);
   const first = components.find((c) => c.archiveKey);
   if (!first) return ingest.currentStage ? `at ${ingest.currentStage}` : '';
   const prefix = first.archiveKey!.slice(0, first.archiveKey!.indexOf('/original/'));
-  return `s3://${first.archiveBucket}/${prefix}/ (${components.length} file${components.length === 1 ? '' : 's'})`;
+  const files = `${components.length} file${components.length === 1 ? '' : 's'}`;
+  return `s3://${first.archiveBucket}/${prefix}/ (${files})`;
 }
 
 export async function ingestTable(catalog: Catalog, ingests: IngestRecord[]): Promise<string> {
   const rows = await Promise.all(
-    ingests.map(async (i) => [i.documentId, i.documentType, i.title, i.status, await whereFiled(catalog, i)]),
+    ingests.map(async (i) => [
+      i.documentId,
+      i.title,
+      i.status,
+      (await classificationOf(catalog.pool, i.ingestId))?.referenceCode ?? '',
+      await whereFiled(catalog, i),
+    ]),
   );
-  return formatTable(['document', '文种', '题名', 'status', 'where'], rows, 70);
+  return formatTable(['document', '题名', 'status', '档号', 'where / why'], rows, 76);
 }
 
 /** Waits until the given documents of a source have an outcome; returns them, or throws on timeout. */
