@@ -110,6 +110,14 @@ describe('worker: fetch → … → deposit → notify on real services', () => 
     expect((await metadataRecordOf(db.catalog.pool, ingestId))?.missing).toEqual([]);
   });
 
+  it('recognises a 重份: the same files sent again under another document id are excluded', async () => {
+    const ingestId = await ingest(eventOf(1, (d) => (d.documentId = 'COPY-OF-SIM-11-00001')));
+    expect((await settled(ingestId)).status).toBe('EXCLUDED');
+    const classification = await classificationOf(db.catalog.pool, ingestId);
+    expect(classification?.ruleIds).toContain('builtin:duplicate');
+    expect(classification?.explanation).toMatch(/重份/);
+  });
+
   it('quarantines a 涉密 document in the quarantine bucket, never the archive', async () => {
     const ingestId = await ingest(eventOf(2, (d) => (d.securityLevel = '秘密')));
     expect((await settled(ingestId)).status).toBe('QUARANTINED');
