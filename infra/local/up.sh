@@ -4,6 +4,7 @@ source "$(dirname "$0")/lib.sh"
 here="$(dirname "$0")"
 ensure_node
 ensure_packages
+bash "$here/tools.sh"
 bash "$here/postgres.sh"
 bash "$here/redis.sh"
 bash "$here/kafka.sh" start
