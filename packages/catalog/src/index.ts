@@ -18,3 +18,13 @@ export {
   recordMetadataRecord,
 } from './decisions.ts';
 export type { CharacterizationRecord, ClassificationRecord, ItemClass } from './decisions.ts';
+export {
+  preservationCopiesOf,
+  preservationEventsOf,
+  recordPreservationArchiveKey,
+  recordPreservationCopy,
+  recordPreservationEvent,
+  recordValidationReport,
+  validationReportOf,
+} from './preservation.ts';
+export type { PreservationCopyRecord, PreservationEventRecord } from './preservation.ts';

@@ -47,3 +47,35 @@ export function formatReferenceCode(template: string, parts: Omit<ReferenceCodeP
 export function previewReferenceCode(template: string, parts: ReferenceClass, itemDigits: number): string {
   return formatReferenceCode(template, { ...parts, item: '?'.repeat(itemDigits) }, itemDigits);
 }
+
+const PART_PATTERNS: Record<string, string> = {
+  fonds: '[A-Z0-9]{1,8}',
+  category: '[A-Z]{2}',
+  year: '\\d{4}',
+  retention: '(?:Y|D30|D10)',
+  org: '[A-Z0-9]{1,6}',
+};
+
+/**
+ * A regular expression that accepts exactly the codes a template produces (authenticity check of a
+ * 档号's form). The organisation segment may be absent, with its separator, as formatting allows.
+ */
+export function referenceCodePattern(template: string, itemDigits: number): RegExp {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let source = '';
+  let rest = template;
+  while (rest.length > 0) {
+    const next = /\{(\w+)\}/.exec(rest);
+    if (!next) {
+      source += escape(rest);
+      break;
+    }
+    const literal = rest.slice(0, next.index);
+    const name = next[1]!;
+    const part = name === 'item' ? `\\d{${itemDigits},}` : (PART_PATTERNS[name] ?? '.+');
+    // An empty org takes the separator before it along (see formatReferenceCode).
+    source += name === 'org' ? `(?:${escape(literal)}${part})?` : escape(literal) + part;
+    rest = rest.slice(next.index + next[0].length);
+  }
+  return new RegExp(`^${source}$`, 'u');
+}

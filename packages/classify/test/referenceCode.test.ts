@@ -44,3 +44,16 @@ describe('component order inside an item (DA/T 22)', () => {
     expect(isIncoming({ workflow: { type: '发文' }, issuer: { relation: '本机关' } })).toBe(false);
   });
 });
+
+describe('reference code pattern (authenticity of a 档号’s form)', () => {
+  it('accepts what the template produces and nothing else', async () => {
+    const { referenceCodePattern } = await import('../src/index.ts');
+    const pattern = referenceCodePattern(DEFAULT, 4);
+    expect(pattern.test('A182-WS·2022-Y-BGS-0001')).toBe(true);
+    expect(pattern.test('A182-WS·2025-Y-0008')).toBe(true);
+    expect(pattern.test('A182-WS·2025-D15-BGS-0001')).toBe(false);
+    expect(pattern.test('A182-WS.2025-Y-BGS-0001')).toBe(false);
+    expect(pattern.test('A182-WS·2025-Y-BGS-01')).toBe(false);
+    expect(referenceCodePattern('{fonds}.{year}.{category}.{retention}.{item}', 3).test('Z01.2024.LY.D10.003')).toBe(true);
+  });
+});

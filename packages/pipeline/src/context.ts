@@ -2,6 +2,7 @@ import type { Producer } from 'kafkajs';
 import type { Catalog, IngestRecord } from '@oa-archive/catalog';
 import type { MetadataReader, RiskLimits } from '@oa-archive/characterize';
 import type { RetentionSchedule } from '@oa-archive/classify';
+import type { Converter } from '@oa-archive/convert';
 import type { OaSource } from '@oa-archive/config';
 import type { Stage } from '@oa-archive/contracts';
 import type { Logger } from '@oa-archive/observability';
@@ -18,6 +19,8 @@ export interface PipelineSettings {
   riskLimits: RiskLimits;
   /** DA/T 46 elements whose absence is an integrity finding. */
   mandatoryMetadata: readonly string[];
+  /** Attempts a conversion gets before the conversion policy's onFailure applies. */
+  convertAttempts: number;
   receiptsTopic: string;
   sources: Record<string, OaSource>;
   fetch: { maxBytes: number; timeoutMs: number };
@@ -32,6 +35,8 @@ export interface PipelineDeps {
   logger: Logger;
   schedule: RetentionSchedule;
   metadataReader: MetadataReader;
+  /** Present in processes that run the convert stage (it holds warm LibreOffice instances). */
+  converter?: Converter;
   settings: PipelineSettings;
 }
 

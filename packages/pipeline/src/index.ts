@@ -1,5 +1,7 @@
 export { archiveComponentKeyOf, archivePrefixOf, filedPrefixOf, safeSegment, stagingKeyOf } from './archiveLayout.ts';
 export { BackpressureGate } from './backpressure.ts';
+export { assessFourProperties } from './fourProperties.ts';
+export type { CheckItem, FourPropertiesInput, FourPropertiesReport, Property } from './fourProperties.ts';
 export type { PipelineDeps, PipelineSettings, StageContext, StageHandler, StageResult } from './context.ts';
 export {
   ComponentTooLargeError,

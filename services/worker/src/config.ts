@@ -44,6 +44,13 @@ export const workerEnv = z.object({
   ARCHIVE_MAX_ENTRIES: int(10_000, 1),
   ARCHIVE_MAX_TOTAL_BYTES: int(8 * 1024 ** 3, 1),
   ARCHIVE_MAX_NESTING: int(1, 0),
+  /** The conversion policy registry (YAML); the shipped default converts to PDF/A-2b, PNG, WAV, MP4. */
+  CONVERSION_POLICY: z.string().min(1).optional(),
+  /** Warm headless LibreOffice instances per worker process (each holds a few hundred MB). */
+  LIBREOFFICE_INSTANCES: int(2, 1),
+  /** Debian's python3, which has the uno module (python3-uno). */
+  LIBREOFFICE_PYTHON: z.string().min(1).default('/usr/bin/python3'),
+  CONVERSION_TIMEOUT_MS: int(120_000, 1000),
 });
 
 export type WorkerConfig = z.infer<typeof workerEnv>;

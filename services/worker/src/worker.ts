@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { Producer } from 'kafkajs';
@@ -5,6 +6,7 @@ import { Catalog, createPool, migrate } from '@oa-archive/catalog';
 import { createKafka, createProducer, ensureTopics } from '@oa-archive/kafka';
 import { MetadataReader } from '@oa-archive/characterize';
 import { loadSchedule } from '@oa-archive/classify';
+import { Converter, loadConversionPolicy } from '@oa-archive/convert';
 import { s3SettingsOf } from '@oa-archive/config';
 import { createLogger, type Logger } from '@oa-archive/observability';
 import { createStageWorker, stageHandlers, StageQueues, type PipelineDeps } from '@oa-archive/pipeline';
@@ -27,6 +29,16 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
   const s3 = createS3Client(s3SettingsOf(config));
   if (config.S3_CREATE_BUCKETS) await ensureBuckets(s3, [config.S3_STAGING_BUCKET, config.S3_ARCHIVE_BUCKET, config.S3_QUARANTINE_BUCKET]);
   const metadataReader = new MetadataReader({ maxProcs: config.EXIFTOOL_PROCS });
+  // Only a process that converts keeps LibreOffice instances warm.
+  let converter: Converter | undefined;
+  if (config.WORKER_STAGES.includes('convert')) {
+    converter = new Converter({
+      policy: await loadConversionPolicy(config.CONVERSION_POLICY),
+      libreOffice: { size: config.LIBREOFFICE_INSTANCES, python: config.LIBREOFFICE_PYTHON, workDir: path.join(config.SCRATCH_DIR, `libreoffice-${process.pid}`) },
+      timeoutMs: config.CONVERSION_TIMEOUT_MS,
+    });
+    await converter.start();
+  }
 
   const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-worker`, brokers: config.KAFKA_BROKERS, logger });
   await ensureTopics(kafka, [{ topic: config.KAFKA_TOPIC_RECEIPTS, numPartitions: 3 }]);
@@ -47,6 +59,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
     logger,
     schedule,
     metadataReader,
+    ...(converter ? { converter } : {}),
     settings: {
       stagingBucket: config.S3_STAGING_BUCKET,
       archiveBucket: config.S3_ARCHIVE_BUCKET,
@@ -59,13 +72,20 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
         archiveMaxNesting: config.ARCHIVE_MAX_NESTING,
       },
       mandatoryMetadata: config.METADATA_MANDATORY,
+      convertAttempts: config.STAGE_ATTEMPTS,
       receiptsTopic: config.KAFKA_TOPIC_RECEIPTS,
       sources: config.OA_SOURCES,
       fetch: { maxBytes: config.FETCH_MAX_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS },
     },
   };
   const workers = config.WORKER_STAGES.map((stage) =>
-    createStageWorker(stage, stageHandlers[stage], deps, { connection: redis, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY }),
+    createStageWorker(stage, stageHandlers[stage], deps, {
+      connection: redis,
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+      // A job must hold its lock through its longest conversion, or BullMQ hands it to another worker.
+      lockDurationMs: stage === 'convert' ? config.CONVERSION_TIMEOUT_MS + 60_000 : 60_000,
+    }),
   );
   logger.info({ stages: config.WORKER_STAGES, concurrency: config.WORKER_CONCURRENCY, schedule: schedule.version }, 'worker running');
 
@@ -79,6 +99,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       await producer.disconnect();
       await redis.quit();
       await metadataReader.close();
+      await converter?.close();
       s3.destroy();
       await catalog.close();
     },

@@ -6,7 +6,7 @@ import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { documentFinalizedDataSchema, documentFinalizedEvent, ingestIdOf, STAGES, type DocumentFinalizedEvent } from '@oa-archive/contracts';
 import { createFileServer, eventDataOf, listen, simulateDocument } from '@oa-archive/oa-simulator';
 import { testLogger, uniqueName, waitFor } from '@oa-archive/testing';
-import { characterizationsOf, classificationOf, metadataRecordOf, verifyAuditChain } from '@oa-archive/catalog';
+import { characterizationsOf, classificationOf, metadataRecordOf, preservationCopiesOf, preservationEventsOf, validationReportOf, verifyAuditChain } from '@oa-archive/catalog';
 import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
 
 const TOKEN = 'worker-test-token';
@@ -108,6 +108,19 @@ describe('worker: fetch → … → deposit → notify on real services', () => 
     expect(characterized[0]).toMatchObject({ formatName: 'PDF', puid: expect.stringMatching(/^fmt\//), sm3: components[0]!.sm3 });
     expect(characterized[0]!.technical).toMatchObject({ pageCount: expect.any(Number) });
     expect((await metadataRecordOf(db.catalog.pool, ingestId))?.missing).toEqual([]);
+
+    // Preservation copies: the PDF through Ghostscript, the DOCX final draft through LibreOffice, both PDF/A-2b.
+    const copies = await preservationCopiesOf(db.catalog.pool, ingestId);
+    expect(copies.map((c) => [c.ordinal, c.action, c.target, c.formatName])).toEqual([
+      [1, 'convert', 'PDF/A-2b', 'PDF/A-2b'],
+      [2, 'convert', 'PDF/A-2b', 'PDF/A-2b'],
+    ]);
+    const migrations = (await preservationEventsOf(db.catalog.pool, ingestId)).filter((e) => e.eventType === 'migration');
+    expect(migrations.map((e) => [e.agentName, e.outcome, e.sourceSha256 === components.find((c) => c.ordinal === e.ordinal)?.sha256])).toEqual([
+      ['ghostscript', 'success', true],
+      ['libreoffice', 'success', true],
+    ]);
+    expect(await validationReportOf(db.catalog.pool, ingestId)).toMatchObject({ passed: true });
   });
 
   it('recognises a 重份: the same files sent again under another document id are excluded', async () => {

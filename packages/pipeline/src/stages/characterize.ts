@@ -1,12 +1,10 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { recordCharacterization, recordMetadataRecord } from '@oa-archive/catalog';
 import { buildMetadataRecord, characterizeFile, missingElements, type ComponentForRecord } from '@oa-archive/characterize';
-import { DigestingStream } from '@oa-archive/storage';
 import type { StageHandler } from '../context.ts';
 import { StageError } from '../errors.ts';
+import { downloadWithFixity, withScratch } from '../scratch.ts';
 
 /**
  * Identifies every component from its bytes, reads its technical metadata, re-computes SHA-256 and
@@ -16,19 +14,15 @@ import { StageError } from '../errors.ts';
  */
 export const characterizeStage: StageHandler = async ({ ingest, deps, log }) => {
   const { catalog, store, settings, metadataReader, schedule } = deps;
-  await mkdir(settings.scratchDir, { recursive: true });
-  const dir = await mkdtemp(path.join(settings.scratchDir, `${ingest.ingestId}-`));
   const forRecord: ComponentForRecord[] = [];
   const summary: Record<string, unknown>[] = [];
-  try {
+  await withScratch(settings.scratchDir, ingest.ingestId, async (dir) => {
     for (const component of await catalog.listComponents(ingest.ingestId)) {
       if (!component.stagingKey || !component.sha256) {
         throw new StageError(`component ${component.ordinal} was never staged; replay the ingest from fetch`, { retryable: false });
       }
       const file = path.join(dir, String(component.ordinal));
-      const digest = new DigestingStream();
-      await pipeline(await store.getStream(settings.stagingBucket, component.stagingKey), digest, createWriteStream(file));
-      const fixity = digest.result();
+      const fixity = await downloadWithFixity(store, settings.stagingBucket, component.stagingKey, file);
       if (fixity.sha256 !== component.sha256) {
         throw new StageError(`staged copy of component ${component.ordinal} no longer matches the SHA-256 taken at fetch; replay from fetch`, { retryable: false });
       }
@@ -56,9 +50,7 @@ export const characterizeStage: StageHandler = async ({ ingest, deps, log }) => 
       summary.push({ ordinal: component.ordinal, format: result.format.formatName, puid: result.format.puid, findings: result.findings.map((f) => f.code) });
       await rm(file, { force: true });
     }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
   const record = buildMetadataRecord({ ingestId: ingest.ingestId, agencyName: schedule.agency.name, sourceSystem: ingest.source, data: ingest.event.data, components: forRecord });
   const missing = missingElements(record, settings.mandatoryMetadata);
   await recordMetadataRecord(catalog.pool, ingest.ingestId, { ...record }, missing);

@@ -2,6 +2,8 @@ import type { Stage } from '@oa-archive/contracts';
 import type { StageHandler } from '../context.ts';
 import { characterizeStage } from './characterize.ts';
 import { classifyStage } from './classify.ts';
+import { convertStage } from './convert.ts';
+import { validateStage } from './validate.ts';
 import { depositStage } from './deposit.ts';
 import { fetchStage } from './fetch.ts';
 import { notifyStage } from './notify.ts';
@@ -11,8 +13,8 @@ export const stageHandlers: Record<Stage, StageHandler> = {
   fetch: fetchStage,
   characterize: characterizeStage,
   classify: classifyStage,
-  convert: pendingStage('convert'),
-  validate: pendingStage('validate'),
+  convert: convertStage,
+  validate: validateStage,
   package: pendingStage('package'),
   deposit: depositStage,
   notify: notifyStage,

@@ -1,0 +1,105 @@
+import type pg from 'pg';
+import type { Queryable } from './db.ts';
+
+export interface PreservationCopyRecord {
+  ordinal: number;
+  action: 'keep' | 'convert';
+  target: string | null;
+  stagingKey: string;
+  fileName: string;
+  size: number;
+  sha256: string;
+  sm3: string;
+  formatName: string;
+  puid: string | null;
+  technical: Record<string, unknown>;
+  findings: { code: string; severity: string; message: string }[];
+  archiveKey: string | null;
+}
+
+/** A PREMIS-style event: what was done to which object, by which agent, with what outcome. */
+export interface PreservationEventRecord {
+  ordinal: number | null;
+  eventType: string;
+  eventAt: string;
+  detail: string;
+  outcome: 'success' | 'failure' | 'warning';
+  outcomeDetail?: string | null;
+  agentName: string;
+  agentVersion?: string | null;
+  options?: string[];
+  sourceSha256?: string | null;
+  outcomeSha256?: string | null;
+}
+
+export async function recordPreservationCopy(db: Queryable, ingestId: string, c: Omit<PreservationCopyRecord, 'archiveKey'>): Promise<void> {
+  await db.query(
+    `INSERT INTO preservation_copies (ingest_id, ordinal, action, target, staging_key, file_name, size, sha256, sm3, format_name, puid, technical, findings)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (ingest_id, ordinal) DO UPDATE SET action = $3, target = $4, staging_key = $5, file_name = $6, size = $7, sha256 = $8,
+       sm3 = $9, format_name = $10, puid = $11, technical = $12, findings = $13, created_at = now()`,
+    [ingestId, c.ordinal, c.action, c.target, c.stagingKey, c.fileName, c.size, c.sha256, c.sm3, c.formatName, c.puid, c.technical, JSON.stringify(c.findings)],
+  );
+}
+
+export async function recordPreservationArchiveKey(db: Queryable, ingestId: string, ordinal: number, archiveKey: string): Promise<void> {
+  await db.query('UPDATE preservation_copies SET archive_key = $3 WHERE ingest_id = $1 AND ordinal = $2', [ingestId, ordinal, archiveKey]);
+}
+
+export async function preservationCopiesOf(db: Queryable, ingestId: string): Promise<PreservationCopyRecord[]> {
+  const { rows } = await db.query('SELECT * FROM preservation_copies WHERE ingest_id = $1 ORDER BY ordinal', [ingestId]);
+  return rows.map((r) => ({
+    ordinal: r.ordinal,
+    action: r.action,
+    target: r.target,
+    stagingKey: r.staging_key,
+    fileName: r.file_name,
+    size: Number(r.size),
+    sha256: r.sha256,
+    sm3: r.sm3,
+    formatName: r.format_name,
+    puid: r.puid,
+    technical: r.technical,
+    findings: r.findings,
+    archiveKey: r.archive_key,
+  }));
+}
+
+export async function recordPreservationEvent(db: Queryable, ingestId: string, e: PreservationEventRecord): Promise<void> {
+  await db.query(
+    `INSERT INTO preservation_events (ingest_id, ordinal, event_type, event_at, detail, outcome, outcome_detail, agent_name, agent_version, options, source_sha256, outcome_sha256)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [ingestId, e.ordinal, e.eventType, e.eventAt, e.detail, e.outcome, e.outcomeDetail ?? null, e.agentName, e.agentVersion ?? null, JSON.stringify(e.options ?? []), e.sourceSha256 ?? null, e.outcomeSha256 ?? null],
+  );
+}
+
+export async function preservationEventsOf(db: Queryable, ingestId: string): Promise<(PreservationEventRecord & { id: number })[]> {
+  const { rows } = await db.query('SELECT * FROM preservation_events WHERE ingest_id = $1 ORDER BY id', [ingestId]);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    ordinal: r.ordinal,
+    eventType: r.event_type,
+    eventAt: (r.event_at as Date).toISOString(),
+    detail: r.detail,
+    outcome: r.outcome,
+    outcomeDetail: r.outcome_detail,
+    agentName: r.agent_name,
+    agentVersion: r.agent_version,
+    options: r.options,
+    sourceSha256: r.source_sha256,
+    outcomeSha256: r.outcome_sha256,
+  }));
+}
+
+export async function recordValidationReport(pool: pg.Pool, ingestId: string, passed: boolean, report: Record<string, unknown>): Promise<void> {
+  await pool.query(
+    `INSERT INTO validation_reports (ingest_id, passed, report) VALUES ($1, $2, $3)
+     ON CONFLICT (ingest_id) DO UPDATE SET passed = $2, report = $3, validated_at = now()`,
+    [ingestId, passed, report],
+  );
+}
+
+export async function validationReportOf(db: Queryable, ingestId: string): Promise<{ passed: boolean; report: Record<string, unknown> } | undefined> {
+  const { rows } = await db.query('SELECT passed, report FROM validation_reports WHERE ingest_id = $1', [ingestId]);
+  return rows[0] ? { passed: rows[0].passed, report: rows[0].report } : undefined;
+}
