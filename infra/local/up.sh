@@ -9,3 +9,4 @@ bash "$here/postgres.sh"
 bash "$here/redis.sh"
 bash "$here/kafka.sh" start
 bash "$here/s3.sh" start
+bash "$here/validators.sh"

@@ -19,12 +19,14 @@ export {
 } from './decisions.ts';
 export type { CharacterizationRecord, ClassificationRecord, ItemClass } from './decisions.ts';
 export {
+  aipOf,
   preservationCopiesOf,
   preservationEventsOf,
+  recordAip,
   recordPreservationArchiveKey,
   recordPreservationCopy,
   recordPreservationEvent,
   recordValidationReport,
   validationReportOf,
 } from './preservation.ts';
-export type { PreservationCopyRecord, PreservationEventRecord } from './preservation.ts';
+export type { AipFile, PreservationCopyRecord, PreservationEventRecord } from './preservation.ts';

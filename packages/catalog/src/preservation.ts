@@ -103,3 +103,25 @@ export async function validationReportOf(db: Queryable, ingestId: string): Promi
   const { rows } = await db.query('SELECT passed, report FROM validation_reports WHERE ingest_id = $1', [ingestId]);
   return rows[0] ? { passed: rows[0].passed, report: rows[0].report } : undefined;
 }
+
+/** One file of an AIP: its path in the bag, where its bytes are staged, and their digests. */
+export interface AipFile {
+  path: string;
+  kind: 'payload' | 'tag';
+  stagingKey: string;
+  size: number;
+  sha256: string;
+  sm3: string;
+  /** For payload files: the component it belongs to. */
+  ordinal?: number;
+  role?: 'original' | 'preservation';
+}
+
+export async function recordAip(db: Queryable, ingestId: string, prefix: string, files: AipFile[]): Promise<void> {
+  await db.query('INSERT INTO aips (ingest_id, prefix, files) VALUES ($1, $2, $3) ON CONFLICT (ingest_id) DO NOTHING', [ingestId, prefix, JSON.stringify(files)]);
+}
+
+export async function aipOf(db: Queryable, ingestId: string): Promise<{ prefix: string; files: AipFile[] } | undefined> {
+  const { rows } = await db.query('SELECT prefix, files FROM aips WHERE ingest_id = $1', [ingestId]);
+  return rows[0] ? { prefix: rows[0].prefix, files: rows[0].files } : undefined;
+}

@@ -26,7 +26,7 @@ export const kafkaEnv = z.object({
   KAFKA_CLIENT_ID: z.string().default('oa-archive'),
   KAFKA_TOPIC_FINALIZED: z.string().min(1).default('oa.document.finalized'),
   KAFKA_TOPIC_DEAD_LETTER: z.string().min(1).default('oa.document.finalized.dlq'),
-  KAFKA_TOPIC_RECEIPTS: z.string().min(1).default('archive.ingest.receipt'),
+  KAFKA_TOPIC_RECEIPTS: z.string().min(1).default('archive.document.filed'),
 });
 
 export const redisEnv = z.object({
@@ -47,6 +47,8 @@ export const s3Env = z.object({
   S3_FORCE_PATH_STYLE: bool(true),
   S3_STAGING_BUCKET: z.string().min(3).default('oa-staging'),
   S3_ARCHIVE_BUCKET: z.string().min(3).default('oa-archive'),
+  /** Object Lock on archive objects (retention from the 保管期限, legal hold for 永久); the bucket must have it enabled. */
+  S3_OBJECT_LOCK: z.enum(['off', 'governance', 'compliance']).default('off'),
   /** 涉密 and unsafe documents: kept, never in the open archive. */
   S3_QUARANTINE_BUCKET: z.string().min(3).default('oa-quarantine'),
   /**

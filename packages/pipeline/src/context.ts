@@ -21,6 +21,8 @@ export interface PipelineSettings {
   mandatoryMetadata: readonly string[];
   /** Attempts a conversion gets before the conversion policy's onFailure applies. */
   convertAttempts: number;
+  /** S3 Object Lock on archive objects: only for buckets created with Object Lock enabled. */
+  objectLock: 'off' | 'governance' | 'compliance';
   receiptsTopic: string;
   sources: Record<string, OaSource>;
   fetch: { maxBytes: number; timeoutMs: number };

@@ -16,4 +16,5 @@ export {
 export { jobIdOf, jobOptionsOf, queueNameOf, StageQueues } from './queues.ts';
 export type { RetryPolicy, StageJobData } from './queues.ts';
 export { createStageWorker, runStage } from './runner.ts';
+export { objectLockFor } from './stages/deposit.ts';
 export { stageHandlers } from './stages/index.ts';

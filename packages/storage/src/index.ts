@@ -4,4 +4,4 @@ export { DepositVerificationError, WriteOnceViolationError } from './errors.ts';
 export { DigestingStream, SizeLimitExceededError, base64ToHex, hexToBase64 } from './hashing.ts';
 export type { Fixity } from './hashing.ts';
 export { ObjectStore } from './objectStore.ts';
-export type { DepositResult, StoredObject } from './objectStore.ts';
+export type { DepositResult, ObjectLock, StoredObject } from './objectStore.ts';

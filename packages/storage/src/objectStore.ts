@@ -15,6 +15,16 @@ export interface StoredObject {
   sm3?: string;
 }
 
+/**
+ * S3 Object Lock for an archive object: a retention period (COMPLIANCE cannot be shortened by anyone)
+ * and, for permanent records, a legal hold that has no end date. Only for buckets created with Object Lock.
+ */
+export interface ObjectLock {
+  mode: 'COMPLIANCE' | 'GOVERNANCE';
+  retainUntil?: Date;
+  legalHold?: boolean;
+}
+
 export interface DepositResult extends StoredObject {
   /** `already-present`: an earlier run wrote the same bytes (a retried or replayed ingest). */
   outcome: 'written' | 'already-present';
@@ -96,8 +106,15 @@ export class ObjectStore {
     sha256: string;
     contentType?: string;
     metadata?: Record<string, string>;
+    lock?: ObjectLock;
     open: () => Promise<Readable>;
   }): Promise<DepositResult> {
+    const lock = args.lock
+      ? {
+          ...(args.lock.retainUntil ? { ObjectLockMode: args.lock.mode, ObjectLockRetainUntilDate: args.lock.retainUntil } : {}),
+          ...(args.lock.legalHold ? { ObjectLockLegalHoldStatus: 'ON' as const } : {}),
+        }
+      : {};
     const existing = await this.head(args.bucket, args.key);
     if (existing) return { ...(await this.#confirmSame(args, existing)), outcome: 'already-present' };
 
@@ -113,6 +130,7 @@ export class ObjectStore {
             ChecksumSHA256: hexToBase64(args.sha256),
             Metadata: { ...args.metadata, sha256: args.sha256 },
             IfNoneMatch: '*',
+            ...lock,
           }),
         );
       } else {
@@ -127,6 +145,7 @@ export class ObjectStore {
             ContentType: args.contentType ?? 'application/octet-stream',
             Metadata: { ...args.metadata, sha256: args.sha256 },
             IfNoneMatch: '*',
+            ...lock,
           },
           partSize: PART_SIZE,
           queueSize: 2,

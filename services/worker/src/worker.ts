@@ -73,6 +73,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       },
       mandatoryMetadata: config.METADATA_MANDATORY,
       convertAttempts: config.STAGE_ATTEMPTS,
+      objectLock: config.S3_OBJECT_LOCK,
       receiptsTopic: config.KAFKA_TOPIC_RECEIPTS,
       sources: config.OA_SOURCES,
       fetch: { maxBytes: config.FETCH_MAX_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS },

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { validateBagIndependently, validatePdfAIndependently } from '@oa-archive/aip/testing';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
@@ -97,8 +103,25 @@ describe('worker: fetch → … → deposit → notify on real services', () => 
       expect(c.archiveBucket).toBe(archiveBucket);
       expect(await worker.deps.store.digestOf(archiveBucket, c.archiveKey!)).toEqual({ size: bytes.length, sha256: c.sha256, sm3: createHash('sm3').update(bytes).digest('hex') });
     }
-    const listed = await worker.deps.store.s3.send(new ListObjectsV2Command({ Bucket: archiveBucket, Prefix: 'A182/2025/WS/Y/A182-WS·2025-Y-BGS-0001/' }));
-    expect(listed.KeyCount).toBe(components.length + 1); // + ingest.json
+    const prefix = 'A182/2025/WS/Y/A182-WS·2025-Y-BGS-0001/';
+    const listed = await worker.deps.store.s3.send(new ListObjectsV2Command({ Bucket: archiveBucket, Prefix: prefix }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key!.slice(prefix.length));
+    expect(keys).toEqual(expect.arrayContaining(['bagit.txt', 'bag-info.txt', 'manifest-sha256.txt', 'manifest-sm3.txt', 'tagmanifest-sha256.txt', 'tagmanifest-sm3.txt', 'metadata/da46.xml', 'metadata/da46.json', 'metadata/premis.xml', 'metadata/four-properties.json']));
+    expect(keys.filter((k) => k.startsWith('data/original/'))).toHaveLength(components.length);
+    expect(keys.filter((k) => k.startsWith('data/preservation/'))).toHaveLength(components.length);
+
+    // The AIP is a valid bag by an independent reading (Library of Congress bagit-java), and the
+    // preservation copies meet PDF/A by veraPDF's.
+    const bagDir = await mkdtemp(path.join(tmpdir(), 'aip-'));
+    for (const key of keys) {
+      await mkdir(path.dirname(path.join(bagDir, key)), { recursive: true });
+      await pipeline(await worker.deps.store.getStream(archiveBucket, prefix + key), createWriteStream(path.join(bagDir, key)));
+    }
+    expect(await validateBagIndependently(bagDir)).toMatchObject({ valid: true });
+    for (const copy of keys.filter((k) => k.startsWith('data/preservation/'))) {
+      expect(await validatePdfAIndependently(path.join(bagDir, copy)), copy).toMatchObject({ compliant: true });
+    }
+    await rm(bagDir, { recursive: true, force: true });
     // DA/T 22 order: the text first.
     expect(components.find((c) => c.archiveKey?.includes('/original/001-'))?.role).toBe('正文');
     const runs = await db.catalog.stageRuns(ingestId);
@@ -184,7 +207,7 @@ describe('worker: fetch → … → deposit → notify on real services', () => 
     await waitFor(async () => (await db.catalog.stageRuns(filed!.ingestId)).filter((r) => r.stage === 'deposit').length === 2, { what: 'second deposit' });
     const second = (await db.catalog.stageRuns(filed!.ingestId)).filter((r) => r.stage === 'deposit')[1]!;
     expect(second.status).toBe('SUCCEEDED');
-    expect((second.detail.objects as { outcome: string }[]).every((o) => o.outcome === 'already-present')).toBe(true);
+    expect(second.detail).toMatchObject({ written: 0, 'already-present': second.detail.objects });
     expect((await verifyAuditChain(db.catalog.pool)).ok).toBe(true);
   });
 });

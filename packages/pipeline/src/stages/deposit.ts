@@ -1,32 +1,72 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { characterizationsOf, classificationOf, metadataRecordOf } from '@oa-archive/catalog';
+import { aipOf, characterizationsOf, classificationOf, metadataRecordOf, recordPreservationArchiveKey, type ClassificationRecord } from '@oa-archive/catalog';
 import { isIncoming, orderComponents } from '@oa-archive/classify';
-import { archiveComponentKeyOf, archivePrefixOf, filedPrefixOf } from '../archiveLayout.ts';
-import type { StageHandler } from '../context.ts';
+import type { IngestRecord } from '@oa-archive/catalog';
+import type { ObjectLock } from '@oa-archive/storage';
+import { archiveComponentKeyOf, archivePrefixOf } from '../archiveLayout.ts';
+import type { PipelineDeps, StageHandler, StageResult } from '../context.ts';
 import { StageError } from '../errors.ts';
 
+const YEARS = { D30: 30, D10: 10 } as const;
+
+/** Object Lock for a filed object: 永久 → legal hold; D30/D10 → retention until that many years on. */
+export function objectLockFor(mode: 'off' | 'governance' | 'compliance', retention: 'Y' | 'D30' | 'D10', from: Date): ObjectLock | undefined {
+  if (mode === 'off') return undefined;
+  const lockMode = mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE';
+  if (retention === 'Y') return { mode: lockMode, legalHold: true };
+  const until = new Date(from);
+  until.setUTCFullYear(until.getUTCFullYear() + YEARS[retention]);
+  return { mode: lockMode, retainUntil: until };
+}
+
 /**
- * Copies each staged component, in DA/T 22 order, write-once and verified: a FILE document into the
- * archive bucket under its 档号, a QUARANTINE document into the quarantine bucket, never the open
- * archive. Beside them goes a record of the document (event, classification, DA/T 46 metadata,
- * characterization). Everything written is deterministic, so a retried or replayed deposit finds its
- * own objects and adds nothing.
+ * Writes the document where it belongs, write-once and verified after writing: a FILE document's AIP
+ * (its BagIt bag) into the archive bucket under fonds/year/category/retention/档号, with Object Lock
+ * where configured; a QUARANTINE document's originals into the quarantine bucket, never the open
+ * archive. A retried or replayed deposit finds its own objects and adds nothing; an object that exists
+ * with other bytes is never overwritten.
  */
 export const depositStage: StageHandler = async ({ ingest, deps, log }) => {
-  const { catalog, store, settings, schedule } = deps;
-  const classification = await classificationOf(catalog.pool, ingest.ingestId);
-  if (!classification || (classification.outcome !== 'FILE' && classification.outcome !== 'QUARANTINE')) {
-    throw new StageError(`deposit needs a FILE or QUARANTINE decision, found ${classification?.outcome ?? 'none'}; replay from classify`, { retryable: false });
-  }
-  const quarantined = classification.outcome === 'QUARANTINE';
-  const bucket = quarantined ? settings.quarantineBucket : settings.archiveBucket;
-  const prefix = quarantined
-    ? archivePrefixOf(ingest)
-    : filedPrefixOf({ referenceCode: classification.referenceCode!, year: classification.year!, category: classification.category!, retention: classification.retention! }, schedule.agency.fonds);
-  const components = orderComponents(await catalog.listComponents(ingest.ingestId), { incoming: isIncoming(ingest.event.data) });
+  const classification = await classificationOf(deps.catalog.pool, ingest.ingestId);
+  if (classification?.outcome === 'FILE') return depositAip(ingest, classification, deps, log);
+  if (classification?.outcome === 'QUARANTINE') return depositQuarantined(ingest, classification, deps, log);
+  throw new StageError(`deposit needs a FILE or QUARANTINE decision, found ${classification?.outcome ?? 'none'}; replay from classify`, { retryable: false });
+};
 
-  const deposited = [];
+async function depositAip(ingest: IngestRecord, classification: ClassificationRecord, deps: PipelineDeps, log: PipelineDeps['logger']): Promise<StageResult> {
+  const { catalog, store, settings } = deps;
+  const aip = await aipOf(catalog.pool, ingest.ingestId);
+  if (!aip) throw new StageError('no AIP was built; replay from package', { retryable: false });
+  const lock = objectLockFor(settings.objectLock, classification.retention!, ingest.event.data.dates.signed ? new Date(ingest.event.data.dates.signed) : ingest.finalizedAt);
+  const written: Record<string, number> = { written: 0, 'already-present': 0 };
+  for (const file of aip.files) {
+    const key = `${aip.prefix}/${file.path}`;
+    const result = await store.depositOnce({
+      bucket: settings.archiveBucket,
+      key,
+      size: file.size,
+      sha256: file.sha256,
+      metadata: { 'ingest-id': ingest.ingestId, sm3: file.sm3 },
+      ...(lock ? { lock } : {}),
+      open: () => store.getStream(settings.stagingBucket, file.stagingKey),
+    });
+    written[result.outcome] = (written[result.outcome] ?? 0) + 1;
+    if (file.role === 'original') await catalog.recordDeposited(ingest.ingestId, file.ordinal!, { bucket: settings.archiveBucket, key });
+    if (file.role === 'preservation') await recordPreservationArchiveKey(catalog.pool, ingest.ingestId, file.ordinal!, key);
+  }
+  if (ingest.status !== 'FILED') {
+    await catalog.recordOutcome(ingest.ingestId, 'FILED', { bucket: settings.archiveBucket, prefix: aip.prefix, referenceCode: classification.referenceCode, objects: aip.files.length });
+  }
+  log.info({ bucket: settings.archiveBucket, prefix: aip.prefix, referenceCode: classification.referenceCode, ...written }, 'document filed');
+  return { detail: { bucket: settings.archiveBucket, prefix: aip.prefix, referenceCode: classification.referenceCode, objects: aip.files.length, ...written, objectLock: lock ? settings.objectLock : 'off' }, nextJobKey: 'filed' };
+}
+
+async function depositQuarantined(ingest: IngestRecord, classification: ClassificationRecord, deps: PipelineDeps, log: PipelineDeps['logger']): Promise<StageResult> {
+  const { catalog, store, settings } = deps;
+  const bucket = settings.quarantineBucket;
+  const prefix = archivePrefixOf(ingest);
+  const components = orderComponents(await catalog.listComponents(ingest.ingestId), { incoming: isIncoming(ingest.event.data) });
   for (const [index, component] of components.entries()) {
     if (!component.stagingKey || !component.sha256 || component.size === null) {
       throw new StageError(`component ${component.ordinal} was never staged; replay the ingest from fetch`, { retryable: false });
@@ -39,52 +79,23 @@ export const depositStage: StageHandler = async ({ ingest, deps, log }) => {
       size: component.size,
       sha256: component.sha256,
       contentType: component.declaredMediaType ?? undefined,
-      metadata: { 'ingest-id': ingest.ingestId, role: encodeURIComponent(component.role), ...(component.sm3 ? { sm3: component.sm3 } : {}) },
+      metadata: { 'ingest-id': ingest.ingestId, ...(component.sm3 ? { sm3: component.sm3 } : {}) },
       open: () => store.getStream(settings.stagingBucket, stagingKey),
     });
     await catalog.recordDeposited(ingest.ingestId, component.ordinal, { bucket: result.bucket, key: result.key });
-    deposited.push({ ordinal: component.ordinal, position: index + 1, key, outcome: result.outcome, verifiedBy: result.verifiedBy });
   }
-
+  // Why it is here and what it is, beside the files: deterministic, so a replay finds the same object.
   const [metadata, characterizations] = await Promise.all([metadataRecordOf(catalog.pool, ingest.ingestId), characterizationsOf(catalog.pool, ingest.ingestId)]);
-  const record = Buffer.from(
-    JSON.stringify(
-      {
-        ingestId: ingest.ingestId,
-        referenceCode: classification.referenceCode,
-        classification,
-        metadata: metadata?.record ?? null,
-        event: ingest.event,
-        components: components.map((c, index) => ({
-          position: index + 1,
-          ordinal: c.ordinal,
-          role: c.role,
-          fileName: c.fileName,
-          size: c.size,
-          sha256: c.sha256,
-          sm3: c.sm3,
-          key: archiveComponentKeyOf(prefix, index + 1, c),
-          characterization: characterizations.find((x) => x.ordinal === c.ordinal) ?? null,
-        })),
-      },
-      null,
-      2,
-    ),
-  );
-  const recordKey = `${prefix}/ingest.json`;
+  const record = Buffer.from(JSON.stringify({ ingestId: ingest.ingestId, classification, metadata: metadata?.record ?? null, characterizations, event: ingest.event }, null, 2));
   await store.depositOnce({
     bucket,
-    key: recordKey,
+    key: `${prefix}/quarantine-record.json`,
     size: record.length,
     sha256: createHash('sha256').update(record).digest('hex'),
     contentType: 'application/json',
     open: async () => Readable.from([record]),
   });
-
-  const outcome = quarantined ? 'QUARANTINED' : 'FILED';
-  if (ingest.status !== outcome) {
-    await catalog.recordOutcome(ingest.ingestId, outcome, { bucket, prefix, referenceCode: classification.referenceCode, objects: deposited.length + 1 });
-  }
-  log.info({ bucket, prefix, referenceCode: classification.referenceCode }, quarantined ? 'document quarantined' : 'document filed');
-  return { detail: { bucket, prefix, referenceCode: classification.referenceCode, objects: deposited, record: recordKey }, nextJobKey: outcome.toLowerCase() };
-};
+  if (ingest.status !== 'QUARANTINED') await catalog.recordOutcome(ingest.ingestId, 'QUARANTINED', { bucket, prefix, explanation: classification.explanation });
+  log.info({ bucket, prefix }, 'document quarantined');
+  return { detail: { bucket, prefix, objects: components.length + 1 }, nextJobKey: 'quarantined' };
+}

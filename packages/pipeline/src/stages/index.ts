@@ -3,11 +3,11 @@ import type { StageHandler } from '../context.ts';
 import { characterizeStage } from './characterize.ts';
 import { classifyStage } from './classify.ts';
 import { convertStage } from './convert.ts';
+import { packageStage } from './package.ts';
 import { validateStage } from './validate.ts';
 import { depositStage } from './deposit.ts';
 import { fetchStage } from './fetch.ts';
 import { notifyStage } from './notify.ts';
-import { pendingStage } from './pending.ts';
 
 export const stageHandlers: Record<Stage, StageHandler> = {
   fetch: fetchStage,
@@ -15,7 +15,7 @@ export const stageHandlers: Record<Stage, StageHandler> = {
   classify: classifyStage,
   convert: convertStage,
   validate: validateStage,
-  package: pendingStage('package'),
+  package: packageStage,
   deposit: depositStage,
   notify: notifyStage,
 };
