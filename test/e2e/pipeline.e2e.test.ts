@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEventsOf, classificationOf, verifyAuditChain } from '@oa-archive/catalog';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { STAGES } from '@oa-archive/contracts';
+import { auditVerify } from '@oa-archive/cli';
 import { loadIntakeConfig, startIntake, type IntakeService } from '@oa-archive/intake';
 import { createProducer } from '@oa-archive/kafka';
 import { createFileServer, listen, publishDocuments, type PublishedDocument } from '@oa-archive/oa-simulator';
@@ -133,6 +134,10 @@ describe('OA event → archive, end to end', () => {
       expect(audit.filter((t) => t === 'stage.completed')).toHaveLength(STAGES_RUN[ingest.status]!.length);
     }
     expect((await verifyAuditChain(db.catalog.pool)).ok).toBe(true);
+    // What `archive audit verify --read-back` does: every catalogued object present with its digest.
+    const report = await auditVerify(db.catalog, worker.deps.store, { readBack: true });
+    expect(report.lines.filter((l) => /MISSING|MISMATCH|BROKEN/.test(l))).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 
   it('answers the OA with one receipt per document, carrying the outcome and the reason', async () => {

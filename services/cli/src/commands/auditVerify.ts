@@ -17,13 +17,21 @@ export async function auditVerify(catalog: Catalog, store: ObjectStore, options:
   if (chain.ok) lines.push(`audit chain intact: ${chain.events} events, head ${chain.head}`);
   else lines.push(`AUDIT CHAIN BROKEN at event ${chain.break.seq}: ${chain.break.reason} (${chain.events} events before it are intact)`);
 
-  const { rows } = await catalog.pool.query<{ ingest_id: string; ordinal: number; archive_bucket: string; archive_key: string; size: string; sha256: string }>(
-    'SELECT ingest_id, ordinal, archive_bucket, archive_key, size, sha256 FROM components WHERE archive_key IS NOT NULL ORDER BY ingest_id, ordinal',
+  // Every object the catalog says is in a bucket: AIP files of filed documents (originals,
+  // preservation copies, tag files) and the originals of quarantined ones.
+  const { rows } = await catalog.pool.query<{ ingest_id: string; what: string; bucket: string; key: string; size: string; sha256: string }>(
+    `SELECT a.ingest_id, f->>'path' AS what, c.archive_bucket AS bucket, a.prefix || '/' || (f->>'path') AS key, f->>'size' AS size, f->>'sha256' AS sha256
+       FROM aips a CROSS JOIN LATERAL jsonb_array_elements(a.files) f
+       JOIN LATERAL (SELECT archive_bucket FROM components WHERE ingest_id = a.ingest_id AND archive_bucket IS NOT NULL LIMIT 1) c ON true
+     UNION ALL
+     SELECT c.ingest_id, 'component ' || c.ordinal, c.archive_bucket, c.archive_key, c.size::text, c.sha256
+       FROM components c WHERE c.archive_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM aips a WHERE a.ingest_id = c.ingest_id)
+     ORDER BY 1, 2`,
   );
   let checked = 0;
   for (const row of rows) {
-    const where = `s3://${row.archive_bucket}/${row.archive_key} (ingest ${row.ingest_id}, component ${row.ordinal})`;
-    const found = options.readBack ? await store.digestOf(row.archive_bucket, row.archive_key).catch(() => undefined) : await store.head(row.archive_bucket, row.archive_key);
+    const where = `s3://${row.bucket}/${row.key} (ingest ${row.ingest_id}, ${row.what})`;
+    const found = options.readBack ? await store.digestOf(row.bucket, row.key).catch(() => undefined) : await store.head(row.bucket, row.key);
     if (!found) {
       ok = false;
       lines.push(`MISSING ${where}`);
