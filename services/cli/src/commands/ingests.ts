@@ -10,7 +10,9 @@ async function whereFiled(catalog: Catalog, ingest: IngestRecord): Promise<strin
   const components = await catalog.listComponents(ingest.ingestId);
   const first = components.find((c) => c.archiveKey);
   if (!first) return ingest.currentStage ? `at ${ingest.currentStage}` : '';
-  const prefix = first.archiveKey!.slice(0, first.archiveKey!.indexOf('/original/'));
+  // Filed documents are bags (<档号>/data/original/…); quarantined ones keep <…>/original/….
+  const key = first.archiveKey!;
+  const prefix = key.slice(0, key.includes('/data/original/') ? key.indexOf('/data/original/') : key.indexOf('/original/'));
   const files = `${components.length} file${components.length === 1 ? '' : 's'}`;
   return `s3://${first.archiveBucket}/${prefix}/ (${files})`;
 }
