@@ -37,6 +37,11 @@ const { positionals, values } = parseArgs({
   },
 });
 const [command, sub] = positionals;
+// `archive ingests | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The dry run needs no database or store: it must run on a records officer's laptop. */
