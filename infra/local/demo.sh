@@ -2,7 +2,7 @@
 # The main job on one machine: bring up Kafka, Redis, PostgreSQL and the S3 server; start intake,
 # the worker and the OA simulator; have the simulator publish a batch of finalized documents; wait
 # for each to be filed and print where it went. Services keep running afterwards (down.sh stops them).
-#   DEMO_COUNT=16 DEMO_SEED=<n> bash infra/local/demo.sh
+#   DEMO_COUNT=16 DEMO_SEED=<n> ./infra/local/demo.sh
 source "$(dirname "$0")/lib.sh"
 bash "$REPO_ROOT/infra/local/up.sh"
 ensure_node
