@@ -250,6 +250,47 @@ export class Catalog {
     });
   }
 
+  /**
+   * A person asked for the ingest to run again from `stage`: it is in progress again, its failure is
+   * cleared (the stage runs keep the history), and the request is an audit event naming who asked.
+   */
+  async recordReplayRequest(ingestId: string, request: { stage: Stage; actor: string; reason?: string }): Promise<void> {
+    await inTransaction(this.pool, async (tx) => {
+      const { rows } = await tx.query<{ status: string; failed_stage: string | null; failure_reason: string | null }>(
+        'SELECT status, failed_stage, failure_reason FROM ingests WHERE ingest_id = $1 FOR UPDATE',
+        [ingestId],
+      );
+      const before = rows[0];
+      await tx.query(
+        `UPDATE ingests SET status = 'IN_PROGRESS', current_stage = $2, failed_stage = NULL, failure_reason = NULL, failure_retryable = NULL,
+           completed_at = NULL, updated_at = now() WHERE ingest_id = $1`,
+        [ingestId, request.stage],
+      );
+      await appendAuditEvent(tx, {
+        ingestId,
+        type: 'ingest.replay-requested',
+        actor: request.actor,
+        payload: { fromStage: request.stage, previousStatus: before?.status, previousFailure: before?.failure_reason ?? null, ...(request.reason ? { reason: request.reason } : {}) },
+      });
+    });
+  }
+
+  /** Failed ingests matching a filter, for replay (dry run or real). `errorClass` is the error's name. */
+  async findFailed(filter: { stage?: Stage; errorClass?: string; source?: string; since?: Date; until?: Date; limit?: number }): Promise<IngestRecord[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${INGEST_COLUMNS} FROM ingests
+       WHERE status = 'FAILED'
+         AND ($1::text IS NULL OR failed_stage = $1)
+         AND ($2::text IS NULL OR failure_reason LIKE $2 || ':%')
+         AND ($3::text IS NULL OR source = $3)
+         AND ($4::timestamptz IS NULL OR updated_at >= $4)
+         AND ($5::timestamptz IS NULL OR updated_at < $5)
+       ORDER BY updated_at, ingest_id LIMIT $6`,
+      [filter.stage ?? null, filter.errorClass ?? null, filter.source ?? null, filter.since ?? null, filter.until ?? null, filter.limit ?? 10_000],
+    );
+    return rows.map(ingestFromRow);
+  }
+
   async stageRuns(ingestId: string): Promise<StageRunRecord[]> {
     const { rows } = await this.pool.query(
       'SELECT stage, attempt, status, started_at, finished_at, detail FROM stage_runs WHERE ingest_id = $1 ORDER BY id',

@@ -121,6 +121,7 @@ export async function recordClassification(
   ingestId: string,
   decision: Omit<ClassificationRecord, 'referenceCode' | 'itemNumber'>,
   numbering?: { itemClass: ItemClass; format: (item: number) => string },
+  actor = 'worker:classify',
 ): Promise<ClassificationRecord> {
   return inTransaction(pool, async (tx) => {
     // Serialises decisions for one ingest, so two deliveries of the same job cannot both number it.
@@ -150,7 +151,7 @@ export async function recordClassification(
       [ingestId, decision.outcome, decision.category, decision.retention, decision.organisationCode, decision.year, decision.ruleIds, decision.scheduleVersion, decision.explanation, referenceCode, itemNumber],
     );
     const record = classificationFromRow(rows[0]);
-    await appendAuditEvent(tx, { ingestId, type: 'ingest.classified', actor: 'worker:classify', payload: { ...record } });
+    await appendAuditEvent(tx, { ingestId, type: 'ingest.classified', actor, payload: { ...record } });
     return record;
   });
 }

@@ -18,3 +18,5 @@ export type { RetryPolicy, StageJobData } from './queues.ts';
 export { createStageWorker, runStage } from './runner.ts';
 export { objectLockFor } from './stages/deposit.ts';
 export { stageHandlers } from './stages/index.ts';
+export { OperationError, replayBulk, replayIngest, settleReview } from './operations.ts';
+export type { BulkReplayFilter, ReplayRequest, ReviewDecision } from './operations.ts';

@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { documentFinalizedDataSchema, documentFinalizedEvent, ingestIdOf, STAGES, type DocumentFinalizedEvent } from '@oa-archive/contracts';
 import { createFileServer, eventDataOf, listen, simulateDocument } from '@oa-archive/oa-simulator';
+import { replayBulk, replayIngest, settleReview } from '@oa-archive/pipeline';
 import { testLogger, uniqueName, waitFor } from '@oa-archive/testing';
-import { characterizationsOf, classificationOf, metadataRecordOf, preservationCopiesOf, preservationEventsOf, validationReportOf, verifyAuditChain } from '@oa-archive/catalog';
+import { auditEventsOf, characterizationsOf, classificationOf, metadataRecordOf, preservationCopiesOf, preservationEventsOf, validationReportOf, verifyAuditChain } from '@oa-archive/catalog';
 import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
 
 const TOKEN = 'worker-test-token';
@@ -23,6 +24,8 @@ let flaky: Server;
 let oaUrl = '';
 let flakyUrl = '';
 let flakyHits = 0;
+/** When set, the flaky OA has recovered and serves these bytes. */
+let flakyRecovered: Buffer | undefined;
 const archiveBucket = uniqueName('test-archive');
 const stagingBucket = uniqueName('test-staging');
 const quarantineBucket = uniqueName('test-quarantine');
@@ -33,7 +36,8 @@ beforeAll(async () => {
   oaUrl = (await listen(oa, 0)).baseUrl;
   flaky = createServer((_req, res) => {
     flakyHits++;
-    res.writeHead(503).end('busy');
+    if (flakyRecovered) res.writeHead(200, { 'content-length': flakyRecovered.length }).end(flakyRecovered);
+    else res.writeHead(503).end('busy');
   });
   flakyUrl = (await listen(flaky, 0)).baseUrl;
   const config = loadWorkerConfig({
@@ -198,6 +202,38 @@ describe('worker: fetch → … → deposit → notify on real services', () => 
     expect(flakyHits).toBe(3);
     const attempts = (await db.catalog.stageRuns(ingestId)).filter((r) => r.stage === 'fetch');
     expect(attempts.map((r) => [r.attempt, r.detail.willRetry])).toEqual([[1, true], [2, true], [3, false]]);
+  });
+
+  it('replays a failed ingest from the failed stage once the cause is fixed, and audits who asked', async () => {
+    const [failed] = (await db.catalog.findFailed({ errorClass: 'FetchHttpError' })).filter((i) => i.failureRetryable);
+    expect(failed).toBeDefined();
+    // Nothing to replay twice at once, and only FAILED ingests are replayed.
+    const dryRun = await replayBulk(worker.deps, { stage: 'fetch' }, { from: 'failed', actor: 'admin-1', dryRun: true, perSecond: 10 });
+    expect(dryRun.matched.map((i) => i.ingestId)).toContain(failed!.ingestId);
+    expect(dryRun.replayed).toEqual([]);
+
+    flakyRecovered = simulateDocument(11, 7).components[0]!.bytes;
+    await replayIngest(worker.deps, failed!.ingestId, { from: 'failed', actor: 'admin-1' });
+    const done = await settled(failed!.ingestId);
+    expect(done.status).not.toBe('FAILED');
+    const audit = await auditEventsOf(db.catalog.pool, failed!.ingestId);
+    expect(audit.find((e) => e.type === 'ingest.replay-requested')).toMatchObject({ actor: 'admin-1', payload: { fromStage: 'fetch', previousStatus: 'FAILED' } });
+    await expect(replayIngest(worker.deps, failed!.ingestId, { from: 'start', actor: 'admin-1' })).rejects.toThrow(/not FAILED/);
+  });
+
+  it('lets a person settle a review: filed with a 档号, and the pipeline continues', async () => {
+    const [waiting] = (await db.catalog.listIngests({ status: 'REVIEW' })).filter((i) => i.documentType === '倡议书');
+    expect(waiting).toBeDefined();
+    await expect(settleReview({ ...worker.deps }, waiting!.ingestId, { action: 'file', category: 'XX', retention: 'D10' }, 'records-officer')).rejects.toThrow(/category XX is not in the schedule/);
+    const settledReview = await settleReview({ ...worker.deps }, waiting!.ingestId, { action: 'file', category: 'WS', retention: 'D10', note: '倡议书具有参考价值' }, 'records-officer');
+    expect(settledReview).toMatchObject({ outcome: 'FILE', next: 'convert', referenceCode: expect.stringMatching(/^A182-WS·2025-D10-BGS-\d{4}$/) });
+    const filed = await waitFor(async () => {
+      const i = await db.catalog.getIngest(waiting!.ingestId);
+      return i?.status === 'FILED' ? i : undefined;
+    }, { what: 'the settled document to be filed', timeoutMs: 30_000 });
+    expect(filed.status).toBe('FILED');
+    const classified = (await auditEventsOf(db.catalog.pool, waiting!.ingestId)).filter((e) => e.type === 'ingest.classified');
+    expect(classified.at(-1)?.actor).toBe('person:records-officer');
   });
 
   it('runs a stage twice without a second copy: a replayed deposit finds its own objects', async () => {
