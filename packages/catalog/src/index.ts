@@ -30,3 +30,15 @@ export {
   validationReportOf,
 } from './preservation.ts';
 export type { AipFile, PreservationCopyRecord, PreservationEventRecord } from './preservation.ts';
+export {
+  authenticateToken,
+  createApiToken,
+  failureGroups,
+  outcomesPerHour,
+  revokeApiToken,
+  ROLES,
+  searchIngests,
+  stageStatistics,
+  timelinessByDepartment,
+} from './operations.ts';
+export type { ApiPrincipal, IngestSearch, Role } from './operations.ts';

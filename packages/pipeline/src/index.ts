@@ -13,7 +13,7 @@ export {
   StageError,
   UnknownIngestError,
 } from './errors.ts';
-export { jobIdOf, jobOptionsOf, queueNameOf, StageQueues } from './queues.ts';
+export { intakeStateKey, jobIdOf, jobOptionsOf, queueNameOf, StageQueues } from './queues.ts';
 export type { RetryPolicy, StageJobData } from './queues.ts';
 export { createStageWorker, runStage } from './runner.ts';
 export { objectLockFor } from './stages/deposit.ts';

@@ -1,6 +1,9 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { STAGES, type Stage } from '@oa-archive/contracts';
 
+/** The Redis key where intake publishes whether it holds back for back pressure (read by the console). */
+export const intakeStateKey = (prefix: string) => `${prefix}:intake:state`;
+
 /** What every stage job carries: the catalog holds the rest. */
 export interface StageJobData {
   ingestId: string;

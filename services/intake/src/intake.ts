@@ -4,7 +4,7 @@ import { Catalog, createPool, migrate } from '@oa-archive/catalog';
 import { deadLetterOf, ingestIdOf, ingestKeyOf, parseDocumentFinalized, type ContractIssue } from '@oa-archive/contracts';
 import { createKafka, createProducer, ensureTopics } from '@oa-archive/kafka';
 import { createLogger, ingestLogger, type Logger } from '@oa-archive/observability';
-import { BackpressureGate, StageQueues } from '@oa-archive/pipeline';
+import { BackpressureGate, intakeStateKey, StageQueues } from '@oa-archive/pipeline';
 import type { IntakeConfig } from './config.ts';
 
 export type IntakeOutcome = 'ingested' | 'duplicate' | 'dead-lettered';
@@ -79,6 +79,7 @@ export class IntakeService {
         ]);
       },
     });
+    await this.#publishState();
     this.#timer = setInterval(() => void this.#watchBacklog(), this.#config.INTAKE_BACKLOG_POLL_MS);
     this.#logger.info({ topic: this.#config.KAFKA_TOPIC_FINALIZED, group: this.#config.KAFKA_GROUP_ID }, 'intake consuming');
   }
@@ -137,10 +138,16 @@ export class IntakeService {
       if (change === 'pause') this.#consumer.pause(topics);
       else this.#consumer.resume(topics);
       this.stats.paused = this.#gate.paused;
+      await this.#publishState();
       this.#logger.info({ backlog, pauseAt: this.#gate.pauseAt, resumeAt: this.#gate.resumeAt }, change === 'pause' ? 'pipeline backlog high: consumption paused' : 'backlog drained: consumption resumed');
     } catch (error) {
       this.#logger.error({ err: error }, 'could not read the pipeline backlog');
     }
+  }
+
+  /** Where operators see it: the console reads this key to show whether intake holds back. */
+  async #publishState(): Promise<void> {
+    await this.#redis.set(intakeStateKey(this.#config.QUEUE_PREFIX), JSON.stringify({ paused: this.#gate.paused, at: new Date().toISOString() }));
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,142 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Queryable } from './db.ts';
+import type { IngestStatus } from '@oa-archive/contracts';
+
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ApiPrincipal {
+  id: number;
+  name: string;
+  role: Role;
+}
+
+const hashOf = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** Creates a token; the raw value is returned once and only its hash is kept. */
+export async function createApiToken(db: Queryable, name: string, role: Role): Promise<{ token: string; principal: ApiPrincipal }> {
+  const token = `oat_${randomBytes(24).toString('base64url')}`;
+  const { rows } = await db.query<{ id: string }>('INSERT INTO api_tokens (name, role, token_hash) VALUES ($1, $2, $3) RETURNING id', [name, role, hashOf(token)]);
+  return { token, principal: { id: Number(rows[0]!.id), name, role } };
+}
+
+export async function authenticateToken(db: Queryable, token: string): Promise<ApiPrincipal | undefined> {
+  const { rows } = await db.query<{ id: string; name: string; role: Role }>(
+    `UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id, name, role`,
+    [hashOf(token)],
+  );
+  return rows[0] ? { id: Number(rows[0].id), name: rows[0].name, role: rows[0].role } : undefined;
+}
+
+export async function revokeApiToken(db: Queryable, name: string): Promise<number> {
+  const { rowCount } = await db.query('UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL', [name]);
+  return rowCount ?? 0;
+}
+
+export interface IngestSearch {
+  q?: string;
+  status?: IngestStatus;
+  department?: string;
+  from?: Date;
+  to?: Date;
+  limit?: number;
+}
+
+/** Finds ingests by OA document id, 档号 or title (one box), status, department and finalization date. */
+export async function searchIngests(db: Queryable, search: IngestSearch) {
+  const { rows } = await db.query(
+    `SELECT i.ingest_id, i.source, i.document_id, i.version, i.title, i.document_type, i.department_code, i.status,
+            i.failed_stage, i.failure_reason, i.finalized_at, i.received_at, i.completed_at, c.reference_code, c.explanation
+       FROM ingests i LEFT JOIN classifications c USING (ingest_id)
+      WHERE ($1::text IS NULL OR i.document_id = $1 OR c.reference_code = $1 OR i.ingest_id = $1 OR i.title ILIKE '%' || $1 || '%')
+        AND ($2::text IS NULL OR i.status = $2)
+        AND ($3::text IS NULL OR i.department_code = $3)
+        AND ($4::timestamptz IS NULL OR i.finalized_at >= $4)
+        AND ($5::timestamptz IS NULL OR i.finalized_at < $5)
+      ORDER BY i.received_at DESC, i.ingest_id LIMIT $6`,
+    [search.q || null, search.status ?? null, search.department ?? null, search.from ?? null, search.to ?? null, search.limit ?? 200],
+  );
+  return rows.map((r) => ({
+    ingestId: r.ingest_id as string,
+    source: r.source as string,
+    documentId: r.document_id as string,
+    version: r.version as number,
+    title: r.title as string,
+    documentType: r.document_type as string,
+    department: r.department_code as string,
+    status: r.status as IngestStatus,
+    failedStage: r.failed_stage as string | null,
+    failureReason: r.failure_reason as string | null,
+    finalizedAt: (r.finalized_at as Date).toISOString(),
+    receivedAt: (r.received_at as Date).toISOString(),
+    completedAt: r.completed_at ? (r.completed_at as Date).toISOString() : null,
+    referenceCode: r.reference_code as string | null,
+    explanation: r.explanation as string | null,
+  }));
+}
+
+/**
+ * Per department: documents finalized and filed in the window, median and p95 delay from
+ * finalization to filing, and those still waiting (in review, failed, in progress).
+ */
+export async function timelinessByDepartment(db: Queryable, window: { from?: Date; to?: Date }) {
+  const { rows } = await db.query(
+    `SELECT department_code AS department,
+            count(*)::int AS finalized,
+            count(*) FILTER (WHERE status = 'FILED')::int AS filed,
+            count(*) FILTER (WHERE status = 'REVIEW')::int AS in_review,
+            count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
+            count(*) FILTER (WHERE status IN ('RECEIVED', 'IN_PROGRESS'))::int AS in_progress,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - finalized_at)) FILTER (WHERE status = 'FILED') AS median_seconds,
+            percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - finalized_at)) FILTER (WHERE status = 'FILED') AS p95_seconds
+       FROM ingests
+      WHERE ($1::timestamptz IS NULL OR finalized_at >= $1) AND ($2::timestamptz IS NULL OR finalized_at < $2)
+      GROUP BY department_code ORDER BY department_code`,
+    [window.from ?? null, window.to ?? null],
+  );
+  return rows.map((r) => ({
+    department: r.department as string,
+    finalized: r.finalized as number,
+    filed: r.filed as number,
+    inReview: r.in_review as number,
+    failed: r.failed as number,
+    inProgress: r.in_progress as number,
+    medianDelaySeconds: r.median_seconds === null ? null : Number(r.median_seconds),
+    p95DelaySeconds: r.p95_seconds === null ? null : Number(r.p95_seconds),
+  }));
+}
+
+/** Per stage over the last `hours`: runs that succeeded and failed, and their p50/p95 durations. */
+export async function stageStatistics(db: Queryable, hours: number) {
+  const { rows } = await db.query(
+    `SELECT stage,
+            count(*) FILTER (WHERE status = 'SUCCEEDED')::int AS succeeded,
+            count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)) AS p50,
+            percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)) AS p95
+       FROM stage_runs WHERE finished_at >= now() - make_interval(hours => $1)
+      GROUP BY stage`,
+    [hours],
+  );
+  return rows.map((r) => ({ stage: r.stage as string, succeeded: r.succeeded as number, failed: r.failed as number, p50Seconds: Number(r.p50 ?? 0), p95Seconds: Number(r.p95 ?? 0) }));
+}
+
+/** Documents finished per hour over the last `hours`, for the throughput chart. */
+export async function outcomesPerHour(db: Queryable, hours: number) {
+  const { rows } = await db.query(
+    `SELECT date_trunc('hour', updated_at) AS hour, status, count(*)::int AS n
+       FROM ingests WHERE updated_at >= now() - make_interval(hours => $1) AND status IN ('FILED', 'EXCLUDED', 'QUARANTINED', 'REVIEW', 'FAILED')
+      GROUP BY 1, 2 ORDER BY 1`,
+    [hours],
+  );
+  return rows.map((r) => ({ hour: (r.hour as Date).toISOString(), status: r.status as string, count: r.n as number }));
+}
+
+/** FAILED ingests grouped by stage and error class, the first line an operator reads. */
+export async function failureGroups(db: Queryable) {
+  const { rows } = await db.query(
+    `SELECT failed_stage AS stage, split_part(failure_reason, ':', 1) AS error, count(*)::int AS n, min(failure_reason) AS example
+       FROM ingests WHERE status = 'FAILED' GROUP BY 1, 2 ORDER BY n DESC`,
+  );
+  return rows.map((r) => ({ stage: r.stage as string, errorClass: r.error as string, count: r.n as number, example: r.example as string }));
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { appendAuditEvent, inTransaction, searchIngests, timelinessByDepartment } from '@oa-archive/catalog';
+import { INGEST_STATUSES, isStage, STAGES } from '@oa-archive/contracts';
+import { OperationError, replayBulk, replayIngest, settleReview } from '@oa-archive/pipeline';
+import type { ConsoleDeps } from './deps.ts';
+import { ingestDetail, overview } from './queries.ts';
+
+/** Every admin action is itself an audit event naming who did it. */
+async function auditAction(deps: ConsoleDeps, request: FastifyRequest, ingestId: string | null, action: string, payload: Record<string, unknown>) {
+  await inTransaction(deps.catalog.pool, (tx) => appendAuditEvent(tx, { ingestId, type: `console.${action}`, actor: `person:${request.principal!.name}`, payload }));
+}
+
+const date = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((s) => new Date(s));
+
+const searchQuery = z.object({
+  q: z.string().max(200).optional(),
+  status: z.enum(INGEST_STATUSES).optional(),
+  department: z.string().max(50).optional(),
+  from: date.optional(),
+  to: date.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+const replayBody = z.object({ from: z.enum(['failed', 'start']).default('failed'), reason: z.string().max(500).optional() });
+
+const bulkBody = z.object({
+  filter: z
+    .object({
+      stage: z.string().refine(isStage, { message: `one of ${STAGES.join(', ')}` }).optional(),
+      errorClass: z.string().max(100).optional(),
+      source: z.string().max(200).optional(),
+      since: date.optional(),
+      until: date.optional(),
+    })
+    .default({}),
+  from: z.enum(['failed', 'start']).default('failed'),
+  dryRun: z.boolean().default(true),
+});
+
+const reviewBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('file'), category: z.string().regex(/^[A-Z]{2}$/), retention: z.enum(['Y', 'D30', 'D10']), organisationCode: z.string().optional(), note: z.string().max(500).optional() }),
+  z.object({ action: z.literal('exclude'), note: z.string().min(1).max(500) }),
+  z.object({ action: z.literal('quarantine'), note: z.string().min(1).max(500) }),
+]);
+
+interface BulkRun {
+  id: string;
+  requestedBy: string;
+  total: number;
+  done: number;
+  replayed: string[];
+  refused: { ingestId: string; reason: string }[];
+  finished: boolean;
+}
+
+function csv(rows: Record<string, unknown>[], columns: string[]): string {
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}
+
+export async function registerApi(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
+  const bulkRuns = new Map<string, BulkRun>();
+  const bad = (error: z.ZodError) => ({ error: 'invalid request', issues: error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
+
+  app.get('/api/overview', { config: { role: 'viewer' } }, async () => overview(deps));
+
+  app.get('/api/ingests', { config: { role: 'viewer' } }, async (request, reply) => {
+    const query = searchQuery.safeParse(request.query);
+    if (!query.success) return reply.code(400).send(bad(query.error));
+    return { ingests: await searchIngests(deps.catalog.pool, query.data) };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/ingests/:id', { config: { role: 'viewer' } }, async (request, reply) => {
+    const detail = await ingestDetail(deps, request.params.id);
+    return detail ?? reply.code(404).send({ error: `no ingest ${request.params.id}` });
+  });
+
+  app.post<{ Params: { id: string } }>('/api/ingests/:id/replay', { config: { role: 'operator' } }, async (request, reply) => {
+    const body = replayBody.safeParse(request.body ?? {});
+    if (!body.success) return reply.code(400).send(bad(body.error));
+    try {
+      const result = await replayIngest(deps, request.params.id, { from: body.data.from, actor: request.principal!.name, ...(body.data.reason ? { reason: body.data.reason } : {}) });
+      return reply.code(202).send(result);
+    } catch (error) {
+      if (error instanceof OperationError) return reply.code(409).send({ error: error.message });
+      throw error;
+    }
+  });
+
+  app.post('/api/replays', { config: { role: 'admin' } }, async (request, reply) => {
+    const body = bulkBody.safeParse(request.body ?? {});
+    if (!body.success) return reply.code(400).send(bad(body.error));
+    const { filter, from, dryRun } = body.data;
+    const typedFilter = { ...filter, ...(filter.stage ? { stage: filter.stage as (typeof STAGES)[number] } : {}) };
+    if (dryRun) {
+      const { matched } = await replayBulk(deps, typedFilter, { from, actor: request.principal!.name, dryRun: true, perSecond: 1 });
+      return { dryRun: true, matched: matched.map((i) => ({ ingestId: i.ingestId, documentId: i.documentId, title: i.title, failedStage: i.failedStage, failureReason: i.failureReason })) };
+    }
+    const run: BulkRun = { id: randomUUID(), requestedBy: request.principal!.name, total: 0, done: 0, replayed: [], refused: [], finished: false };
+    bulkRuns.set(run.id, run);
+    await auditAction(deps, request, null, 'bulk-replay', { runId: run.id, filter, from });
+    // Runs in the background at the configured rate; the caller follows its progress.
+    void replayBulk(deps, typedFilter, {
+      from,
+      actor: request.principal!.name,
+      dryRun: false,
+      perSecond: deps.config.REPLAY_PER_SECOND,
+      onProgress: (done, total) => Object.assign(run, { done, total }),
+    })
+      .then((result) => Object.assign(run, { total: result.matched.length, replayed: result.replayed, refused: result.refused, finished: true }))
+      .catch((error: Error) => {
+        deps.logger.error({ err: error, runId: run.id }, 'bulk replay stopped');
+        Object.assign(run, { finished: true, refused: [...run.refused, { ingestId: '*', reason: error.message }] });
+      });
+    return reply.code(202).send({ runId: run.id, progress: `/api/replays/${run.id}` });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/replays/:id', { config: { role: 'viewer' } }, async (request, reply) => bulkRuns.get(request.params.id) ?? reply.code(404).send({ error: 'no such bulk replay' }));
+
+  app.get('/api/review', { config: { role: 'viewer' } }, async () => ({ review: await searchIngests(deps.catalog.pool, { status: 'REVIEW', limit: 1000 }) }));
+
+  app.post<{ Params: { id: string } }>('/api/review/:id', { config: { role: 'admin' } }, async (request, reply) => {
+    const body = reviewBody.safeParse(request.body ?? {});
+    if (!body.success) return reply.code(400).send(bad(body.error));
+    try {
+      const result = await settleReview(deps, request.params.id, body.data, request.principal!.name);
+      await auditAction(deps, request, request.params.id, 'review-settled', { ...body.data });
+      return result;
+    } catch (error) {
+      if (error instanceof OperationError) return reply.code(409).send({ error: error.message });
+      throw error;
+    }
+  });
+
+  app.get('/api/timeliness', { config: { role: 'viewer' } }, async (request, reply) => {
+    const query = z.object({ from: date.optional(), to: date.optional(), format: z.enum(['json', 'csv']).default('json') }).safeParse(request.query);
+    if (!query.success) return reply.code(400).send(bad(query.error));
+    const rows = await timelinessByDepartment(deps.catalog.pool, query.data);
+    if (query.data.format === 'csv') {
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="timeliness.csv"')
+        .send(csv(rows, ['department', 'finalized', 'filed', 'inReview', 'failed', 'inProgress', 'medianDelaySeconds', 'p95DelaySeconds']));
+    }
+    return { timeliness: rows };
+  });
+}

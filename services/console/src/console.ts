@@ -1,0 +1,47 @@
+import { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import { Catalog, createPool, migrate } from '@oa-archive/catalog';
+import { loadSchedule } from '@oa-archive/classify';
+import { createKafka } from '@oa-archive/kafka';
+import { createLogger, type Logger } from '@oa-archive/observability';
+import { StageQueues } from '@oa-archive/pipeline';
+import { buildConsole } from './app.ts';
+import type { ConsoleConfig } from './config.ts';
+import type { ConsoleDeps } from './deps.ts';
+
+export interface ConsoleProcess {
+  app: FastifyInstance;
+  deps: ConsoleDeps;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startConsole(config: ConsoleConfig, logger: Logger = createLogger({ service: 'console', level: config.LOG_LEVEL })): Promise<ConsoleProcess> {
+  const catalog = new Catalog(createPool(config.DATABASE_URL, 6));
+  await migrate(catalog.pool);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: config.STAGE_ATTEMPTS, backoffMs: config.STAGE_BACKOFF_MS } });
+  const deps: ConsoleDeps = {
+    config,
+    catalog,
+    queues,
+    redis,
+    kafka: createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-console`, brokers: config.KAFKA_BROKERS, logger }),
+    schedule: await loadSchedule(config.RETENTION_SCHEDULE),
+    logger,
+  };
+  const app = await buildConsole(deps);
+  const url = await app.listen({ host: config.CONSOLE_HOST, port: config.CONSOLE_PORT });
+  logger.info({ url }, 'console listening');
+  return {
+    app,
+    deps,
+    url,
+    async close() {
+      await app.close();
+      await queues.close();
+      await redis.quit();
+      await catalog.close();
+    },
+  };
+}

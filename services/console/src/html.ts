@@ -1,0 +1,79 @@
+/** Minimal server-side HTML: escaped by default, no client framework, no build step. */
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escape = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+/** A trusted fragment, passed through `html` without escaping. */
+export class Html {
+  readonly value: string;
+  constructor(value: string) {
+    this.value = value;
+  }
+  toString() {
+    return this.value;
+  }
+}
+
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  let out = strings[0]!;
+  values.forEach((v, i) => {
+    const rendered = Array.isArray(v) ? v.map((x) => (x instanceof Html ? x.value : escape(x))).join('') : v instanceof Html ? v.value : escape(v);
+    out += rendered + strings[i + 1]!;
+  });
+  return new Html(out);
+}
+
+const STYLE = `
+body{font-family:"Noto Sans CJK SC","Noto Sans",system-ui,sans-serif;margin:0;color:#1d2733;background:#f5f6f8}
+header{background:#1f3a5f;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1.2rem;align-items:center}
+header a{color:#dfe8f5;text-decoration:none}header a:hover{text-decoration:underline}header .who{margin-left:auto;font-size:.9rem}
+main{padding:1rem 1.2rem;max-width:1300px}h1{font-size:1.35rem}h2{font-size:1.1rem;margin-top:1.6rem}
+table{border-collapse:collapse;background:#fff;width:100%;font-size:.9rem}th,td{border:1px solid #dde2e8;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#eef1f5}.cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:.6rem .8rem;min-width:9rem}
+.card b{font-size:1.4rem;display:block}.FILED{color:#1b7a3a}.FAILED{color:#b3261e}.REVIEW{color:#9a6700}.QUARANTINED{color:#6f42c1}.EXCLUDED{color:#57606a}
+.pass{color:#1b7a3a}.fail{color:#b3261e}code{font-size:.8rem;word-break:break-all}button{padding:.3rem .8rem;cursor:pointer}
+form.inline{display:inline-flex;gap:.4rem;align-items:center;flex-wrap:wrap}input,select{padding:.25rem}.muted{color:#57606a;font-size:.85rem}
+.msg{background:#fff8c5;border:1px solid #d4a72c;padding:.5rem;margin:.5rem 0}`;
+
+const SCRIPT = `
+async function act(url, body){
+  const r = await fetch(url,{method:'POST',headers:{'content-type':'application/json','x-requested-with':'oa-console'},body:JSON.stringify(body||{})});
+  const text = await r.text(); let data; try{data=JSON.parse(text)}catch{data={error:text}}
+  const box=document.getElementById('msg'); if(box){box.hidden=false; box.textContent=r.ok?'done: '+JSON.stringify(data):'refused ('+r.status+'): '+(data.error||text)}
+  if(r.ok) setTimeout(()=>location.reload(),800);
+}`;
+
+export function page(title: string, principal: { name: string; role: string } | undefined, body: Html): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escape(title)} · OA archive</title><style>${STYLE}</style><script>${SCRIPT}</script></head><body>
+<header><strong>OA archive</strong><a href="/">Overview</a><a href="/ingests">Ingests</a><a href="/review">Review queue</a><a href="/timeliness">Timeliness</a><a href="/queues">Queues (bull-board)</a>
+${principal ? `<span class="who">${escape(principal.name)} (${escape(principal.role)}) · <a href="/logout">log out</a></span>` : ''}</header>
+<main><h1>${escape(title)}</h1><div id="msg" class="msg" hidden></div>${body.value}</main></body></html>`;
+}
+
+/** A horizontal stacked bar chart as inline SVG: one row per label, one colour per series. */
+export function barChart(rows: { label: string; values: Record<string, number> }[], colours: Record<string, string>): Html {
+  const max = Math.max(1, ...rows.map((r) => Object.values(r.values).reduce((a, b) => a + b, 0)));
+  const width = 560;
+  const rowHeight = 22;
+  const bars = rows
+    .map((row, i) => {
+      let x = 120;
+      const y = i * rowHeight + 4;
+      const parts = Object.entries(colours)
+        .map(([series, colour]) => {
+          const n = row.values[series] ?? 0;
+          const w = (n / max) * (width - 170);
+          const rect = n > 0 ? `<rect x="${x.toFixed(1)}" y="${y}" width="${Math.max(w, 1).toFixed(1)}" height="16" fill="${colour}"><title>${escape(series)}: ${n}</title></rect>` : '';
+          x += w;
+          return rect;
+        })
+        .join('');
+      const total = Object.values(row.values).reduce((a, b) => a + b, 0);
+      return `<text x="0" y="${y + 13}" font-size="12">${escape(row.label)}</text>${parts}<text x="${(x + 6).toFixed(1)}" y="${y + 13}" font-size="12">${total}</text>`;
+    })
+    .join('');
+  const legend = Object.entries(colours)
+    .map(([series, colour], i) => `<rect x="${120 + i * 95}" y="${rows.length * rowHeight + 10}" width="10" height="10" fill="${colour}"/><text x="${134 + i * 95}" y="${rows.length * rowHeight + 19}" font-size="11">${escape(series)}</text>`)
+    .join('');
+  return new Html(`<svg role="img" width="${width}" height="${rows.length * rowHeight + 30}" xmlns="http://www.w3.org/2000/svg">${bars}${legend}</svg>`);
+}

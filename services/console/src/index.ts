@@ -1,0 +1,6 @@
+export { buildConsole } from './app.ts';
+export { consoleEnv, loadConsoleConfig } from './config.ts';
+export type { ConsoleConfig } from './config.ts';
+export { startConsole } from './console.ts';
+export type { ConsoleProcess } from './console.ts';
+export type { ConsoleDeps } from './deps.ts';

@@ -1,0 +1,198 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { auditEventsOf, createApiToken, recordClassification, type Catalog } from '@oa-archive/catalog';
+import { createTestCatalog } from '@oa-archive/catalog/testing';
+import { loadSchedule } from '@oa-archive/classify';
+import { exampleDocumentFinalizedEvent, parseDocumentFinalized } from '@oa-archive/contracts';
+import { ensureTopics } from '@oa-archive/kafka';
+import { jobIdOf, StageQueues } from '@oa-archive/pipeline';
+import { testKafka, testLogger, uniqueName, waitFor } from '@oa-archive/testing';
+import { buildConsole, loadConsoleConfig, type ConsoleDeps } from '../src/index.ts';
+
+let db: Awaited<ReturnType<typeof createTestCatalog>>;
+let app: FastifyInstance;
+let deps: ConsoleDeps;
+let redis: Redis;
+const tokens: Record<'viewer' | 'operator' | 'admin', string> = { viewer: '', operator: '', admin: '' };
+
+async function seed(catalog: Catalog, documentId: string, status: 'FAILED' | 'REVIEW' | 'FILED' | 'RECEIVED') {
+  const parsed = parseDocumentFinalized({ value: Buffer.from(JSON.stringify({ ...exampleDocumentFinalizedEvent, id: `ev-${documentId}`, data: { ...exampleDocumentFinalizedEvent.data, documentId } })), headers: {} });
+  if (!parsed.ok) throw new Error(parsed.reason);
+  const id = `ing_${documentId}`;
+  await catalog.recordIngest(id, parsed.event);
+  if (status === 'FAILED') await catalog.markFailed(id, { stage: 'fetch', reason: 'FetchHttpError: OA answered HTTP 503', retryable: true, attempts: 5 });
+  if (status === 'REVIEW') {
+    await recordClassification(catalog.pool, id, { outcome: 'REVIEW', category: null, retention: null, organisationCode: null, year: null, ruleIds: [], scheduleVersion: 't', explanation: '没有规则能判定此文件' });
+    await catalog.recordOutcome(id, 'REVIEW', {});
+  }
+  if (status === 'FILED') await catalog.recordOutcome(id, 'FILED', {});
+  return id;
+}
+
+beforeAll(async () => {
+  db = await createTestCatalog();
+  const config = loadConsoleConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: uniqueName('console'), KAFKA_TOPIC_FINALIZED: uniqueName('console-finalized'), KAFKA_GROUP_ID: uniqueName('console-group') });
+  const kafka = testKafka();
+  await ensureTopics(kafka, [{ topic: config.KAFKA_TOPIC_FINALIZED, numPartitions: 2 }]);
+  redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  deps = {
+    config,
+    catalog: db.catalog,
+    queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }),
+    redis,
+    kafka,
+    schedule: await loadSchedule(),
+    logger: testLogger(),
+  };
+  app = await buildConsole(deps);
+  for (const role of ['viewer', 'operator', 'admin'] as const) tokens[role] = (await createApiToken(db.catalog.pool, `${role}-1`, role)).token;
+  await seed(db.catalog, 'FAILED-1', 'FAILED');
+  await seed(db.catalog, 'FAILED-2', 'FAILED');
+  await seed(db.catalog, 'REVIEW-1', 'REVIEW');
+  await seed(db.catalog, 'FILED-1', 'FILED');
+});
+
+afterAll(async () => {
+  await app?.close();
+  await deps?.queues.close();
+  await redis?.quit();
+  await db?.drop();
+});
+
+const as = (role: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[role]}` });
+
+describe('console API: health and metrics', () => {
+  it('answers /healthz and /readyz without a token', async () => {
+    expect((await app.inject({ url: '/healthz' })).json()).toEqual({ ok: true });
+    expect((await app.inject({ url: '/readyz' })).json()).toEqual({ ready: true });
+  });
+  it('serves Prometheus metrics: queue depths, ingests by status, consumer lag', async () => {
+    const body = (await app.inject({ url: '/metrics' })).body;
+    expect(body).toMatch(/oa_archive_queue_jobs\{stage="fetch",state="waiting"\} 0/);
+    expect(body).toMatch(/oa_archive_ingests\{status="FAILED"\} 2/);
+    expect(body).toMatch(/oa_archive_consumer_lag\{partition="0"\} 0/);
+  });
+});
+
+describe('console API: authentication and roles', () => {
+  const reads = ['/api/overview', '/api/ingests', '/api/ingests/ing_FILED-1', '/api/review', '/api/timeliness'];
+  it.each(reads)('GET %s needs a token (401) and a viewer may read it', async (url) => {
+    expect((await app.inject({ url })).statusCode).toBe(401);
+    expect((await app.inject({ url, headers: { authorization: 'Bearer oat_not-a-real-token' } })).statusCode).toBe(401);
+    expect((await app.inject({ url, headers: as('viewer') })).statusCode).toBe(200);
+  });
+
+  it.each<[string, string, object, 'operator' | 'admin']>([
+    ['POST', '/api/ingests/ing_FAILED-1/replay', {}, 'operator'],
+    ['POST', '/api/replays', { dryRun: true }, 'admin'],
+    ['POST', '/api/review/ing_REVIEW-1', { action: 'exclude', note: 'x' }, 'admin'],
+  ])('%s %s is refused (403) below %s', async (method, url, payload, needed) => {
+    expect((await app.inject({ method: method as 'POST', url, payload })).statusCode).toBe(401);
+    const below = needed === 'admin' ? (['viewer', 'operator'] as const) : (['viewer'] as const);
+    for (const role of below) {
+      const response = await app.inject({ method: method as 'POST', url, payload, headers: as(role) });
+      expect(response.statusCode, role).toBe(403);
+      expect(response.json().error).toMatch(new RegExp(`is ${role}; this needs ${needed}`));
+    }
+  });
+
+  it('keeps bull-board for operators and admins', async () => {
+    expect((await app.inject({ url: '/queues', headers: as('viewer') })).statusCode).toBe(403);
+    expect((await app.inject({ url: '/queues', headers: as('operator') })).statusCode).toBe(200);
+  });
+});
+
+describe('console API: reading', () => {
+  it('gives the overview: queues, statuses, failures by stage and reason, consumer lag', async () => {
+    const o = (await app.inject({ url: '/api/overview', headers: as('viewer') })).json();
+    expect(Object.keys(o.queues)).toEqual(['fetch', 'characterize', 'classify', 'convert', 'validate', 'package', 'deposit', 'notify']);
+    expect(o.statuses).toMatchObject({ FAILED: 2, REVIEW: 1, FILED: 1 });
+    expect(o.failures).toEqual([expect.objectContaining({ stage: 'fetch', errorClass: 'FetchHttpError', count: 2 })]);
+    expect(o.consumer.lag).toEqual([expect.objectContaining({ partition: 0, lag: 0 }), expect.objectContaining({ partition: 1, lag: 0 })]);
+  });
+
+  it('searches by document id, title and status, and shows an ingest in detail', async () => {
+    expect((await app.inject({ url: '/api/ingests?q=REVIEW-1', headers: as('viewer') })).json().ingests.map((i: { documentId: string }) => i.documentId)).toEqual(['REVIEW-1']);
+    expect((await app.inject({ url: '/api/ingests?status=FAILED', headers: as('viewer') })).json().ingests).toHaveLength(2);
+    expect((await app.inject({ url: `/api/ingests?q=${encodeURIComponent('档案移交')}`, headers: as('viewer') })).json().ingests).toHaveLength(4);
+    expect((await app.inject({ url: '/api/ingests?status=NOPE', headers: as('viewer') })).statusCode).toBe(400);
+    const detail = (await app.inject({ url: '/api/ingests/ing_REVIEW-1', headers: as('viewer') })).json();
+    expect(detail.classification.explanation).toBe('没有规则能判定此文件');
+    expect(detail.audit.map((a: { type: string }) => a.type)).toEqual(['ingest.received', 'ingest.classified', 'ingest.review']);
+    expect((await app.inject({ url: '/api/ingests/nope', headers: as('viewer') })).statusCode).toBe(404);
+  });
+
+  it('reports timeliness by department, as JSON and as CSV', async () => {
+    const rows = (await app.inject({ url: '/api/timeliness', headers: as('viewer') })).json().timeliness;
+    expect(rows).toEqual([expect.objectContaining({ department: 'BGS', finalized: 4, filed: 1, inReview: 1, failed: 2 })]);
+    const response = await app.inject({ url: '/api/timeliness?format=csv', headers: as('viewer') });
+    expect(response.headers['content-type']).toMatch(/text\/csv/);
+    expect(response.body.split('\n')[0]).toBe('department,finalized,filed,inReview,failed,inProgress,medianDelaySeconds,p95DelaySeconds');
+  });
+});
+
+describe('console API: repairing', () => {
+  it('lets an operator replay one failed ingest, and refuses what is not failed', async () => {
+    const response = await app.inject({ method: 'POST', url: '/api/ingests/ing_FAILED-1/replay', headers: as('operator'), payload: { from: 'failed' } });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ ingestId: 'ing_FAILED-1', stage: 'fetch' });
+    expect(await deps.queues.queue('fetch').getJob(jobIdOf('ing_FAILED-1', 'fetch'))).toBeDefined();
+    const audit = await auditEventsOf(db.catalog.pool, 'ing_FAILED-1');
+    expect(audit.at(-1)).toMatchObject({ type: 'ingest.replay-requested', actor: 'operator-1' });
+    expect((await app.inject({ method: 'POST', url: '/api/ingests/ing_FILED-1/replay', headers: as('operator'), payload: {} })).statusCode).toBe(409);
+  });
+
+  it('lets an admin list a bulk replay in a dry run, then run it, rate-limited, with progress', async () => {
+    const dry = (await app.inject({ method: 'POST', url: '/api/replays', headers: as('admin'), payload: { filter: { errorClass: 'FetchHttpError' }, dryRun: true } })).json();
+    expect(dry.matched.map((m: { ingestId: string }) => m.ingestId)).toEqual(['ing_FAILED-2']);
+    const started = await app.inject({ method: 'POST', url: '/api/replays', headers: as('admin'), payload: { filter: { stage: 'fetch' }, dryRun: false } });
+    expect(started.statusCode).toBe(202);
+    const progress = await waitFor(async () => {
+      const run = (await app.inject({ url: started.json().progress, headers: as('viewer') })).json();
+      return run.finished ? run : undefined;
+    });
+    expect(progress).toMatchObject({ requestedBy: 'admin-1', total: 1, done: 1, replayed: ['ing_FAILED-2'], refused: [] });
+    expect((await app.inject({ method: 'POST', url: '/api/replays', headers: as('admin'), payload: { filter: { stage: 'ocr' } } })).statusCode).toBe(400);
+  });
+
+  it('lets an admin settle a review item, recorded as an audit event naming who', async () => {
+    expect((await app.inject({ method: 'POST', url: '/api/review/ing_REVIEW-1', headers: as('admin'), payload: { action: 'file', category: 'W', retention: 'Y' } })).statusCode).toBe(400);
+    const response = await app.inject({ method: 'POST', url: '/api/review/ing_REVIEW-1', headers: as('admin'), payload: { action: 'exclude', note: '临时性事务，无保存价值' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ outcome: 'EXCLUDE', next: 'notify' });
+    const audit = await auditEventsOf(db.catalog.pool, 'ing_REVIEW-1');
+    expect(audit.map((a) => [a.type, a.actor])).toEqual(expect.arrayContaining([['ingest.classified', 'person:admin-1'], ['console.review-settled', 'person:admin-1']]));
+    expect((await db.catalog.getIngest('ing_REVIEW-1'))?.status).toBe('EXCLUDED');
+    expect((await app.inject({ method: 'POST', url: '/api/review/ing_REVIEW-1', headers: as('admin'), payload: { action: 'exclude', note: 'again' } })).statusCode).toBe(409);
+  });
+});
+
+describe('console pages', () => {
+  it('sends a browser without a session to the login page', async () => {
+    const response = await app.inject({ url: '/', headers: { accept: 'text/html' } });
+    expect(response.statusCode).toBe(302);
+    expect(response.headers.location).toBe('/login?next=%2F');
+  });
+
+  it('logs in with a token into an HttpOnly session cookie, and refuses a cross-site POST made with it', async () => {
+    const login = await app.inject({ method: 'POST', url: '/login', payload: `token=${tokens.operator}&next=%2Freview`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(login.statusCode).toBe(302);
+    expect(login.headers.location).toBe('/review');
+    const cookie = String(login.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const session = cookie.split(';')[0]!;
+    expect((await app.inject({ url: '/review', headers: { cookie: session } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/api/ingests/ing_FAILED-1/replay', headers: { cookie: session }, payload: {} })).statusCode).toBe(403);
+    const bad = await app.inject({ method: 'POST', url: '/login', payload: 'token=wrong', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(bad.headers.location).toMatch(/^\/login\?failed=1/);
+  });
+
+  it.each(['/', '/ingests', '/ingests/ing_FILED-1', '/review', '/timeliness'])('renders %s for a viewer without leaking a token', async (url) => {
+    const response = await app.inject({ url, headers: as('viewer') });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    for (const token of Object.values(tokens)) expect(response.body).not.toContain(token);
+  });
+});
