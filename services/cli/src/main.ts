@@ -5,6 +5,10 @@
  *   archive ingests [--status S] [--source S]     list ingests and where each was filed
  *   archive show <ingest id | document id>        one ingest: components, decision, stage runs, audit events
  *   archive classify [--schedule file.yaml]      dry run: event data as JSON lines on stdin → one decision per line
+ *   archive replay <ingest | document id> [--from start]       replay a failed ingest
+ *   archive replay --bulk [--stage S] [--error-class E] [--source S] [--since T] [--until T] [--dry-run] [--rate N]
+ *   archive review settle <ingest id> --file WS:D30 | --exclude "why" | --quarantine "why"
+ *   archive token create --name N --role viewer|operator|admin  |  archive token revoke --name N
  *   archive await --documents a,b [--source S] [--timeout 120]
  *                                                 wait until the documents have an outcome; without --documents, reads
  *                                                 ids or the simulator's `publish` JSON lines on stdin
@@ -18,11 +22,12 @@ import { INGEST_STATUSES, type IngestStatus } from '@oa-archive/contracts';
 import { createS3Client, ObjectStore } from '@oa-archive/storage';
 import { auditVerify } from './commands/auditVerify.ts';
 import { classifyDryRun } from './commands/classifyDryRun.ts';
+import { replayCommand, reviewCommand, tokenCommand } from './commands/operate.ts';
 import { awaitOutcomes, ingestTable } from './commands/ingests.ts';
 import { loadCliConfig, type CliConfig } from './config.ts';
 
 const USAGE =
-  'usage: archive migrate | audit verify [--read-back] | ingests [--status S] [--source S] | show <id> | classify [--schedule file] | await --documents a,b\n';
+  'usage: archive migrate | audit verify [--read-back] | ingests [--status S] [--source S] | show <id> | classify [--schedule file] | replay … | review settle … | token create|revoke … | await --documents a,b\n';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -34,6 +39,21 @@ const { positionals, values } = parseArgs({
     timeout: { type: 'string', default: '120' },
     'read-back': { type: 'boolean', default: false },
     schedule: { type: 'string' },
+    from: { type: 'string' },
+    bulk: { type: 'boolean', default: false },
+    stage: { type: 'string' },
+    'error-class': { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    rate: { type: 'string' },
+    file: { type: 'string' },
+    exclude: { type: 'string' },
+    quarantine: { type: 'string' },
+    note: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+    as: { type: 'string' },
   },
 });
 const [command, sub] = positionals;
@@ -101,6 +121,9 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
     }
     return 0;
   }
+  if (command === 'token') return tokenCommand(catalog, sub, values, out);
+  if (command === 'replay') return replayCommand(config, catalog, sub, values, out);
+  if (command === 'review') return reviewCommand(config, catalog, sub, positionals[2], values, out);
   if (command === 'await') {
     // Ids as a list, or the simulator's `publish` output (JSON lines with documentId) on stdin.
     const ids = values.documents
@@ -128,6 +151,8 @@ try {
     const config = loadCliConfig();
     const catalog = new Catalog(createPool(config.DATABASE_URL, 4));
     try {
+      // A catalog behind the code is brought up to date first (idempotent, under an advisory lock).
+      if (command !== 'migrate') await migrate(catalog.pool);
       process.exitCode = await catalogCommand(config, catalog);
     } finally {
       await catalog.close();

@@ -19,3 +19,12 @@ describe('formatTable', () => {
     expect(table.split('\n')[2]).toBe('一二三…');
   });
 });
+
+describe('progress bar', () => {
+  it('fills in proportion and shows the count', async () => {
+    const { progressBar } = await import('../src/commands/operate.ts');
+    expect(progressBar(0, 4, 8)).toBe('[        ] 0/4');
+    expect(progressBar(2, 4, 8)).toBe('[####    ] 2/4');
+    expect(progressBar(0, 0, 4)).toBe('[####] 0/0');
+  });
+});

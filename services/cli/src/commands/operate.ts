@@ -1,0 +1,102 @@
+import { Redis } from 'ioredis';
+import { createApiToken, revokeApiToken, ROLES, type Catalog, type Role } from '@oa-archive/catalog';
+import { loadSchedule, RETENTIONS, type Retention } from '@oa-archive/classify';
+import { isStage } from '@oa-archive/contracts';
+import { replayBulk, replayIngest, settleReview, StageQueues, type ReviewDecision } from '@oa-archive/pipeline';
+import type { CliConfig } from '../config.ts';
+
+type Values = Record<string, string | boolean | undefined>;
+const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+
+/** A progress bar on stderr, so stdout stays the result. */
+export function progressBar(done: number, total: number, width = 30): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`;
+}
+
+async function withQueues<T>(config: CliConfig, fn: (queues: StageQueues) => Promise<T>): Promise<T> {
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: config.STAGE_ATTEMPTS, backoffMs: config.STAGE_BACKOFF_MS } });
+  try {
+    return await fn(queues);
+  } finally {
+    await queues.close();
+    await redis.quit();
+  }
+}
+
+/** The person running the CLI, for the audit trail. */
+const actor = (values: Values) => str(values.as) ?? process.env.USER ?? 'cli';
+
+export async function tokenCommand(catalog: Catalog, sub: string | undefined, values: Values, out: (line: string) => void): Promise<number> {
+  const name = str(values.name);
+  if (!name) throw new Error('--name is required');
+  if (sub === 'create') {
+    const role = str(values.role) as Role | undefined;
+    if (!role || !ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+    const { token } = await createApiToken(catalog.pool, name, role);
+    out(token);
+    process.stderr.write(`token for ${name} (${role}); shown once, only its hash is kept\n`);
+    return 0;
+  }
+  if (sub === 'revoke') {
+    const n = await revokeApiToken(catalog.pool, name);
+    out(`revoked ${n} token(s) of ${name}`);
+    return n > 0 ? 0 : 1;
+  }
+  throw new Error('usage: archive token create --name N --role viewer|operator|admin | archive token revoke --name N');
+}
+
+export async function replayCommand(config: CliConfig, catalog: Catalog, target: string | undefined, values: Values, out: (line: string) => void): Promise<number> {
+  const from = str(values.from) === 'start' ? 'start' : 'failed';
+  return withQueues(config, async (queues) => {
+    if (!values.bulk) {
+      if (!target) throw new Error('usage: archive replay <ingest id | document id> [--from start] | archive replay --bulk [filters] [--dry-run]');
+      const { rows } = await catalog.pool.query<{ ingest_id: string }>(`SELECT ingest_id FROM ingests WHERE (ingest_id = $1 OR document_id = $1) AND status = 'FAILED'`, [target]);
+      if (rows.length === 0) throw new Error(`no FAILED ingest with id or document id "${target}"`);
+      for (const { ingest_id } of rows) {
+        const result = await replayIngest({ catalog, queues }, ingest_id, { from, actor: actor(values) });
+        out(`${result.ingestId}: replaying from ${result.stage}`);
+      }
+      return 0;
+    }
+    const stage = str(values.stage);
+    if (stage && !isStage(stage)) throw new Error(`--stage ${stage} is not a stage`);
+    const filter = {
+      ...(stage && isStage(stage) ? { stage } : {}),
+      ...(str(values['error-class']) ? { errorClass: str(values['error-class'])! } : {}),
+      ...(str(values.source) ? { source: str(values.source)! } : {}),
+      ...(str(values.since) ? { since: new Date(str(values.since)!) } : {}),
+      ...(str(values.until) ? { until: new Date(str(values.until)!) } : {}),
+    };
+    const result = await replayBulk({ catalog, queues }, filter, {
+      from,
+      actor: actor(values),
+      dryRun: Boolean(values['dry-run']),
+      perSecond: Number(str(values.rate) ?? 5),
+      onProgress: (done, total) => process.stderr.write(`\r${progressBar(done, total)}`),
+    });
+    if (!values['dry-run']) process.stderr.write('\n');
+    for (const ingest of result.matched) out(`${ingest.ingestId}  ${ingest.documentId}  ${ingest.failedStage}  ${ingest.failureReason}`);
+    out(values['dry-run'] ? `${result.matched.length} would be replayed (dry run)` : `${result.replayed.length} replayed, ${result.refused.length} refused${result.refused.map((r) => `\n  ${r.ingestId}: ${r.reason}`).join('')}`);
+    return result.refused.length ? 1 : 0;
+  });
+}
+
+export async function reviewCommand(config: CliConfig, catalog: Catalog, sub: string | undefined, target: string | undefined, values: Values, out: (line: string) => void): Promise<number> {
+  if (sub !== 'settle' || !target) throw new Error('usage: archive review settle <ingest id> (--file WS:D30 | --exclude "why" | --quarantine "why") [--note ...]');
+  let decision: ReviewDecision;
+  if (str(values.file)) {
+    const [category, retention] = str(values.file)!.split(':');
+    if (!category || !RETENTIONS.includes(retention as Retention)) throw new Error('--file takes CATEGORY:RETENTION, e.g. WS:D30');
+    decision = { action: 'file', category, retention: retention as Retention, ...(str(values.note) ? { note: str(values.note)! } : {}) };
+  } else if (str(values.exclude)) decision = { action: 'exclude', note: str(values.exclude)! };
+  else if (str(values.quarantine)) decision = { action: 'quarantine', note: str(values.quarantine)! };
+  else throw new Error('say --file CATEGORY:RETENTION, --exclude "why" or --quarantine "why"');
+  const schedule = await loadSchedule(config.RETENTION_SCHEDULE);
+  return withQueues(config, async (queues) => {
+    const result = await settleReview({ catalog, queues, schedule }, target, decision, actor(values));
+    out(`${target}: ${result.outcome}${result.referenceCode ? ` ${result.referenceCode}` : ''}, continuing at ${result.next}`);
+    return 0;
+  });
+}
