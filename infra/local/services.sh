@@ -3,12 +3,13 @@
 #   services.sh start | stop
 source "$(dirname "$0")/lib.sh"
 
-SERVICES=(intake worker oa-simulator)
+SERVICES=(intake worker oa-simulator console)
 args_of() {
   case "$1" in
     intake) echo "services/intake/src/main.ts" ;;
     worker) echo "services/worker/src/main.ts" ;;
     oa-simulator) echo "services/oa-simulator/src/main.ts serve" ;;
+    console) echo "services/console/src/main.ts" ;;
   esac
 }
 
@@ -28,6 +29,7 @@ start() {
     log "started $name (pid $(cat "$pidfile"), log $OA_HOME/logs/$name.log)"
   done
   wait_for_port 127.0.0.1 "${SIMULATOR_PORT:-8088}" 20 "OA simulator"
+  wait_for_port 127.0.0.1 "${CONSOLE_PORT:-8080}" 30 "console"
 }
 
 stop() {

@@ -53,7 +53,7 @@ ${principal ? `<span class="who">${escape(principal.name)} (${escape(principal.r
 /** A horizontal stacked bar chart as inline SVG: one row per label, one colour per series. */
 export function barChart(rows: { label: string; values: Record<string, number> }[], colours: Record<string, string>): Html {
   const max = Math.max(1, ...rows.map((r) => Object.values(r.values).reduce((a, b) => a + b, 0)));
-  const width = 560;
+  const width = 640;
   const rowHeight = 22;
   const bars = rows
     .map((row, i) => {
