@@ -56,6 +56,8 @@ beforeAll(async () => {
     STAGE_BACKOFF_MS: '50',
     OA_SOURCES: JSON.stringify({ 'oa-simulator': { allowedHosts: [new URL(baseUrl).host, new URL(flakyUrl).host], token: TOKEN } }),
     CONSOLE_PORT: '0',
+    WORKER_OPS_PORT: '0',
+    INTAKE_OPS_PORT: '0',
   };
   worker = await startWorker(loadWorkerConfig(env), testLogger());
   intake = await startIntake(loadIntakeConfig(env), testLogger());

@@ -44,6 +44,8 @@ beforeAll(async () => {
     S3_STAGING_BUCKET: uniqueName('e2e-staging'),
     S3_ARCHIVE_BUCKET: uniqueName('e2e-archive'),
     S3_QUARANTINE_BUCKET: uniqueName('e2e-quarantine'),
+    WORKER_OPS_PORT: '0',
+    INTAKE_OPS_PORT: '0',
     OA_SOURCES: JSON.stringify({ 'oa-simulator': { allowedHosts: [new URL(baseUrl).host], token: TOKEN } }),
   });
   worker = await startWorker(loadWorkerConfig(env), testLogger());

@@ -7,6 +7,7 @@ import type { OaSource } from '@oa-archive/config';
 import type { Stage } from '@oa-archive/contracts';
 import type { Logger } from '@oa-archive/observability';
 import type { ObjectStore } from '@oa-archive/storage';
+import type { PipelineMetrics } from './metrics.ts';
 import type { StageQueues } from './queues.ts';
 
 export interface PipelineSettings {
@@ -37,6 +38,7 @@ export interface PipelineDeps {
   logger: Logger;
   schedule: RetentionSchedule;
   metadataReader: MetadataReader;
+  metrics?: PipelineMetrics;
   /** Present in processes that run the convert stage (it holds warm LibreOffice instances). */
   converter?: Converter;
   settings: PipelineSettings;

@@ -16,6 +16,7 @@ export {
 export { intakeStateKey, jobIdOf, jobOptionsOf, queueNameOf, StageQueues } from './queues.ts';
 export type { RetryPolicy, StageJobData } from './queues.ts';
 export { createStageWorker, runStage } from './runner.ts';
+export { PipelineMetrics } from './metrics.ts';
 export { objectLockFor } from './stages/deposit.ts';
 export { stageHandlers } from './stages/index.ts';
 export { OperationError, replayBulk, replayIngest, settleReview } from './operations.ts';

@@ -22,13 +22,17 @@ export async function runStage(stage: Stage, handler: StageHandler, deps: Pipeli
     if (!ingest) throw new UnknownIngestError(ingestId);
     const result = await handler({ ingest, attempt, log, deps });
     const next = result.next === undefined ? nextStage(stage) : (result.next ?? undefined);
-    await deps.catalog.recordStageRun(ingestId, stage, { attempt, status: 'SUCCEEDED', startedAt, finishedAt: new Date(), detail: result.detail }, next);
+    const finishedAt = new Date();
+    await deps.catalog.recordStageRun(ingestId, stage, { attempt, status: 'SUCCEEDED', startedAt, finishedAt, detail: result.detail }, next);
+    deps.metrics?.stageDuration.observe({ stage, result: 'succeeded' }, (finishedAt.getTime() - startedAt.getTime()) / 1000);
+    if (stage === 'notify') deps.metrics?.outcomes.inc({ outcome: String(result.detail.outcome ?? 'unknown') });
     if (next) await deps.queues.enqueue(next, job.data, result.nextJobKey);
     log.info({ next: next ?? null, ms: Date.now() - startedAt.getTime() }, 'stage completed');
   } catch (error) {
     const retryable = isRetryable(error);
     const final = !retryable || attempt >= attempts;
     const { error: errorName, reason } = describeError(error);
+    deps.metrics?.stageDuration.observe({ stage, result: 'failed' }, (Date.now() - startedAt.getTime()) / 1000);
     log.error({ err: error, retryable, final }, `stage failed: ${reason}`);
     if (!(error instanceof UnknownIngestError)) {
       await deps.catalog.recordStageRun(ingestId, stage, {

@@ -15,6 +15,9 @@ export const intakeEnv = z
     /** … and resume once the backlog is down to this. */
     INTAKE_BACKLOG_RESUME: int(1000, 0),
     INTAKE_BACKLOG_POLL_MS: int(1000, 50),
+    /** /metrics, /healthz and /readyz; 0 picks a free port, -1 turns them off. */
+    INTAKE_OPS_HOST: z.string().default('127.0.0.1'),
+    INTAKE_OPS_PORT: z.coerce.number().int().min(-1).max(65535).default(9465),
   })
   .refine((env) => env.INTAKE_BACKLOG_RESUME < env.INTAKE_BACKLOG_PAUSE, {
     message: 'INTAKE_BACKLOG_RESUME must be below INTAKE_BACKLOG_PAUSE',

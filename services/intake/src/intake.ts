@@ -3,7 +3,8 @@ import type { Consumer, EachMessagePayload, Producer } from 'kafkajs';
 import { Catalog, createPool, migrate } from '@oa-archive/catalog';
 import { deadLetterOf, ingestIdOf, ingestKeyOf, parseDocumentFinalized, type ContractIssue } from '@oa-archive/contracts';
 import { createKafka, createProducer, ensureTopics } from '@oa-archive/kafka';
-import { createLogger, ingestLogger, type Logger } from '@oa-archive/observability';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createLogger, ingestLogger, startOpsServer, type Logger, type OpsServer } from '@oa-archive/observability';
 import { BackpressureGate, intakeStateKey, StageQueues } from '@oa-archive/pipeline';
 import type { IntakeConfig } from './config.ts';
 
@@ -43,6 +44,10 @@ export class IntakeService {
   readonly #redis: Redis;
   readonly #kafka: ReturnType<typeof createKafka>;
   #timer: NodeJS.Timeout | undefined;
+  #ops: OpsServer | undefined;
+  readonly registry = new Registry();
+  readonly #records = new Counter({ name: 'oa_archive_intake_records_total', help: 'Records read, by what became of them', labelNames: ['result'], registers: [this.registry] });
+  readonly #paused = new Gauge({ name: 'oa_archive_intake_paused', help: '1 while consumption is paused for back pressure', registers: [this.registry] });
 
   constructor(config: IntakeConfig, logger: Logger) {
     this.#config = config;
@@ -79,6 +84,15 @@ export class IntakeService {
         ]);
       },
     });
+    collectDefaultMetrics({ register: this.registry, prefix: 'oa_archive_intake_' });
+    if (this.#config.INTAKE_OPS_PORT >= 0) {
+      this.#ops = await startOpsServer({
+        host: this.#config.INTAKE_OPS_HOST,
+        port: this.#config.INTAKE_OPS_PORT,
+        registry: this.registry,
+        ready: { postgresql: () => this.#catalog.pool.query('SELECT 1'), redis: () => this.#redis.ping() },
+      });
+    }
     await this.#publishState();
     this.#timer = setInterval(() => void this.#watchBacklog(), this.#config.INTAKE_BACKLOG_POLL_MS);
     this.#logger.info({ topic: this.#config.KAFKA_TOPIC_FINALIZED, group: this.#config.KAFKA_GROUP_ID }, 'intake consuming');
@@ -101,6 +115,7 @@ export class IntakeService {
     const { created, ingest } = await this.#catalog.recordIngest(ingestId, event);
     if (!created && ingest.enqueuedAt) {
       this.stats.duplicates++;
+      this.#records.inc({ result: 'duplicate' });
       log.info({ firstEventId: ingest.eventId, status: ingest.status }, 'duplicate event: ingest already recorded, nothing to do');
       return 'duplicate';
     }
@@ -108,6 +123,7 @@ export class IntakeService {
     await this.#queues.enqueue('fetch', { ingestId, eventId: ingest.eventId });
     await this.#catalog.markEnqueued(ingestId);
     this.stats.ingested++;
+    this.#records.inc({ result: 'ingested' });
     log.info({ documentId: event.data.documentId, version: event.data.version, title: event.data.title }, 'ingest recorded and queued');
     return 'ingested';
   }
@@ -125,6 +141,7 @@ export class IntakeService {
       messages: [{ key: origin.key, value: JSON.stringify(letter), headers: { 'x-dead-letter-reason': reason.slice(0, 500) } }],
     });
     this.stats.deadLettered++;
+    this.#records.inc({ result: 'dead-lettered' });
     this.#logger.warn({ origin, reason }, 'record dead-lettered');
     return 'dead-lettered';
   }
@@ -138,6 +155,7 @@ export class IntakeService {
       if (change === 'pause') this.#consumer.pause(topics);
       else this.#consumer.resume(topics);
       this.stats.paused = this.#gate.paused;
+      this.#paused.set(this.#gate.paused ? 1 : 0);
       await this.#publishState();
       this.#logger.info({ backlog, pauseAt: this.#gate.pauseAt, resumeAt: this.#gate.resumeAt }, change === 'pause' ? 'pipeline backlog high: consumption paused' : 'backlog drained: consumption resumed');
     } catch (error) {
@@ -150,8 +168,13 @@ export class IntakeService {
     await this.#redis.set(intakeStateKey(this.#config.QUEUE_PREFIX), JSON.stringify({ paused: this.#gate.paused, at: new Date().toISOString() }));
   }
 
+  get opsUrl(): string | undefined {
+    return this.#ops?.url;
+  }
+
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
+    await this.#ops?.close();
     await this.#consumer.disconnect();
     await this.#producer.disconnect();
     await this.#queues.close();

@@ -33,6 +33,7 @@ async function setUp(overrides: Record<string, string> = {}) {
     KAFKA_GROUP_ID: uniqueName('test-intake'),
     QUEUE_PREFIX: uniqueName('test'),
     INTAKE_BACKLOG_POLL_MS: '100',
+    INTAKE_OPS_PORT: '0',
     ...overrides,
   });
   await ensureTopics(kafka, [{ topic: config.KAFKA_TOPIC_FINALIZED, numPartitions: 1 }]);
@@ -128,6 +129,22 @@ describe('intake back-pressure', () => {
       await t.fetchQueue.drain(); // what the workers would do
       await waitFor(() => !t.intake.stats.paused, { what: 'resume' });
       await waitFor(() => t.intake.stats.ingested === 5, { what: 'the held-back events' });
+    } finally {
+      await t.tearDown();
+    }
+  });
+});
+
+describe('intake operations endpoints', () => {
+  it('serves /metrics with records by result, /healthz and /readyz', async () => {
+    const t = await setUp();
+    try {
+      await t.publish('{broken');
+      await waitFor(() => t.intake.stats.deadLettered === 1, { what: 'dead letter' });
+      const metrics = await (await fetch(`${t.intake.opsUrl}/metrics`)).text();
+      expect(metrics).toMatch(/oa_archive_intake_records_total\{result="dead-lettered"\} 1/);
+      expect(metrics).toMatch(/oa_archive_intake_paused 0/);
+      expect(await (await fetch(`${t.intake.opsUrl}/readyz`)).json()).toEqual({ ready: true });
     } finally {
       await t.tearDown();
     }

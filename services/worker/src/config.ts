@@ -51,6 +51,9 @@ export const workerEnv = z.object({
   /** Debian's python3, which has the uno module (python3-uno). */
   LIBREOFFICE_PYTHON: z.string().min(1).default('/usr/bin/python3'),
   CONVERSION_TIMEOUT_MS: int(120_000, 1000),
+  /** /metrics, /healthz and /readyz; 0 picks a free port, -1 turns them off (several workers on one host). */
+  WORKER_OPS_HOST: z.string().default('127.0.0.1'),
+  WORKER_OPS_PORT: z.coerce.number().int().min(-1).max(65535).default(9464),
 });
 
 export type WorkerConfig = z.infer<typeof workerEnv>;

@@ -8,14 +8,15 @@ import { MetadataReader } from '@oa-archive/characterize';
 import { loadSchedule } from '@oa-archive/classify';
 import { Converter, loadConversionPolicy } from '@oa-archive/convert';
 import { s3SettingsOf } from '@oa-archive/config';
-import { createLogger, type Logger } from '@oa-archive/observability';
-import { createStageWorker, stageHandlers, StageQueues, type PipelineDeps } from '@oa-archive/pipeline';
+import { createLogger, startOpsServer, type Logger, type OpsServer } from '@oa-archive/observability';
+import { createStageWorker, PipelineMetrics, stageHandlers, StageQueues, type PipelineDeps } from '@oa-archive/pipeline';
 import { createS3Client, ensureBuckets, ObjectStore } from '@oa-archive/storage';
 import type { WorkerConfig } from './config.ts';
 
 export interface WorkerProcess {
   deps: PipelineDeps;
   workers: Worker[];
+  ops?: OpsServer;
   close(): Promise<void>;
 }
 
@@ -59,6 +60,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
     logger,
     schedule,
     metadataReader,
+    metrics: new PipelineMetrics(),
     ...(converter ? { converter } : {}),
     settings: {
       stagingBucket: config.S3_STAGING_BUCKET,
@@ -88,12 +90,23 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       lockDurationMs: stage === 'convert' ? config.CONVERSION_TIMEOUT_MS + 60_000 : 60_000,
     }),
   );
-  logger.info({ stages: config.WORKER_STAGES, concurrency: config.WORKER_CONCURRENCY, schedule: schedule.version }, 'worker running');
+  const ops =
+    config.WORKER_OPS_PORT >= 0
+      ? await startOpsServer({
+          host: config.WORKER_OPS_HOST,
+          port: config.WORKER_OPS_PORT,
+          registry: deps.metrics!.registry,
+          ready: { postgresql: () => catalog.pool.query('SELECT 1'), redis: () => redis.ping() },
+        })
+      : undefined;
+  logger.info({ stages: config.WORKER_STAGES, concurrency: config.WORKER_CONCURRENCY, schedule: schedule.version, ops: ops?.url }, 'worker running');
 
   return {
     deps,
     workers,
+    ...(ops ? { ops } : {}),
     async close() {
+      await ops?.close();
       // Let running jobs finish so no attempt is cut off half-recorded.
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();

@@ -51,6 +51,7 @@ beforeAll(async () => {
     STAGE_ATTEMPTS: '3',
     STAGE_BACKOFF_MS: '50',
     FETCH_MAX_BYTES: String(200_000),
+    WORKER_OPS_PORT: '0',
   });
   worker = await startWorker(config, testLogger());
 });
@@ -245,5 +246,16 @@ describe('worker: fetch → … → deposit → notify on real services', () => 
     expect(second.status).toBe('SUCCEEDED');
     expect(second.detail).toMatchObject({ written: 0, 'already-present': second.detail.objects });
     expect((await verifyAuditChain(db.catalog.pool)).ok).toBe(true);
+  });
+});
+
+describe('worker operations endpoints', () => {
+  it('serves /metrics with stage durations, /healthz and /readyz', async () => {
+    const url = worker.ops!.url;
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/oa_archive_stage_duration_seconds_count\{stage="fetch",result="succeeded"\} \d+/);
+    expect(metrics).toMatch(/oa_archive_outcomes_total\{outcome="FILED"\} \d+/);
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ ready: true });
   });
 });

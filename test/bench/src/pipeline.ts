@@ -38,6 +38,8 @@ export async function benchPipeline(count: number): Promise<string[]> {
     S3_ARCHIVE_BUCKET: uniqueName('bench-archive'),
     S3_QUARANTINE_BUCKET: uniqueName('bench-quarantine'),
     SIMULATOR_PORT: String(port),
+    WORKER_OPS_PORT: '0',
+    INTAKE_OPS_PORT: '0',
     OA_SOURCES: JSON.stringify({ 'oa-simulator': { allowedHosts: [`127.0.0.1:${port}`], token: 'local-simulator-token' } }),
   };
   const services = {

@@ -1,0 +1,20 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What a worker process counts: stage durations, attempts by result, and outcomes reached. */
+export class PipelineMetrics {
+  readonly registry = new Registry();
+  readonly stageDuration: Histogram<'stage' | 'result'>;
+  readonly outcomes: Counter<'outcome'>;
+
+  constructor(prefix = 'oa_archive_') {
+    collectDefaultMetrics({ register: this.registry, prefix: `${prefix}worker_` });
+    this.stageDuration = new Histogram({
+      name: `${prefix}stage_duration_seconds`,
+      help: 'Duration of stage attempts, by stage and result',
+      labelNames: ['stage', 'result'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers: [this.registry],
+    });
+    this.outcomes = new Counter({ name: `${prefix}outcomes_total`, help: 'Documents reaching an outcome in this process', labelNames: ['outcome'], registers: [this.registry] });
+  }
+}
