@@ -16,7 +16,6 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
   const app = Fastify({
     // pino is Fastify's own logger; only the type parameters differ.
     loggerInstance: deps.logger.child({ component: 'http' }) as unknown as FastifyBaseLogger,
-    disableRequestLogging: false,
   });
   await app.register(cookie);
   await app.register(formbody);

@@ -22,7 +22,7 @@ export async function consumerLag(deps: ConsoleDeps) {
     const topic = deps.config.KAFKA_TOPIC_FINALIZED;
     const [committed] = await admin.fetchOffsets({ groupId: deps.config.KAFKA_GROUP_ID, topics: [topic] });
     const ends = await admin.fetchTopicOffsets(topic);
-    return ends.map((end) => {
+    return [...ends].sort((a, b) => a.partition - b.partition).map((end) => {
       const offset = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
       const start = Number(offset) < 0 ? Number(end.low) : Number(offset);
       return { partition: end.partition, committed: Number(offset), end: Number(end.high), lag: Math.max(0, Number(end.high) - start) };
