@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseEnv, loadConfig, logEnv, pipelineEnv, redisEnv, s3Env } from '@oa-archive/config';
+import { databaseEnv, kafkaEnv, loadConfig, logEnv, pipelineEnv, redisEnv, s3Env } from '@oa-archive/config';
 
 export const cliEnv = z.object({
   ...logEnv.shape,
@@ -7,6 +7,7 @@ export const cliEnv = z.object({
   ...s3Env.shape,
   ...redisEnv.shape,
   ...pipelineEnv.shape,
+  ...kafkaEnv.shape,
   RETENTION_SCHEDULE: z.string().min(1).optional(),
 });
 export type CliConfig = z.infer<typeof cliEnv>;

@@ -9,6 +9,8 @@
  *   archive replay --bulk [--stage S] [--error-class E] [--source S] [--since T] [--until T] [--dry-run] [--rate N]
  *   archive review settle <ingest id> --file WS:D30 | --exclude "why" | --quarantine "why"
  *   archive token create --name N --role viewer|operator|admin  |  archive token revoke --name N
+ *   archive redrive [--limit N]                    dead-lettered records back to their topic (200 a call by default)
+ *   archive reconsume --since T --until T          publish a window of the finalized topic again
  *   archive await --documents a,b [--source S] [--timeout 120]
  *                                                 wait until the documents have an outcome; without --documents, reads
  *                                                 ids or the simulator's `publish` JSON lines on stdin
@@ -22,7 +24,7 @@ import { INGEST_STATUSES, type IngestStatus } from '@oa-archive/contracts';
 import { createS3Client, ObjectStore } from '@oa-archive/storage';
 import { auditVerify } from './commands/auditVerify.ts';
 import { classifyDryRun } from './commands/classifyDryRun.ts';
-import { replayCommand, reviewCommand, tokenCommand } from './commands/operate.ts';
+import { kafkaRepairCommand, replayCommand, reviewCommand, tokenCommand } from './commands/operate.ts';
 import { awaitOutcomes, ingestTable } from './commands/ingests.ts';
 import { loadCliConfig, type CliConfig } from './config.ts';
 
@@ -122,6 +124,7 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
     return 0;
   }
   if (command === 'token') return tokenCommand(catalog, sub, values, out);
+  if (command === 'redrive' || command === 'reconsume') return kafkaRepairCommand(config, catalog, command, values, out);
   if (command === 'replay') return replayCommand(config, catalog, sub, values, out);
   if (command === 'review') return reviewCommand(config, catalog, sub, positionals[2], values, out);
   if (command === 'await') {

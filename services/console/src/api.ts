@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { appendAuditEvent, inTransaction, searchIngests, timelinessByDepartment } from '@oa-archive/catalog';
 import { INGEST_STATUSES, isStage, STAGES } from '@oa-archive/contracts';
+import { reconsumeWindow, redriveDeadLetters } from '@oa-archive/kafka';
 import { OperationError, replayBulk, replayIngest, settleReview } from '@oa-archive/pipeline';
 import type { ConsoleDeps } from './deps.ts';
 import { ingestDetail, overview } from './queries.ts';
@@ -135,6 +136,22 @@ export async function registerApi(app: FastifyInstance, deps: ConsoleDeps): Prom
       if (error instanceof OperationError) return reply.code(409).send({ error: error.message });
       throw error;
     }
+  });
+
+  app.post('/api/dead-letters/redrive', { config: { role: 'admin' } }, async (request, reply) => {
+    const body = z.object({ limit: z.number().int().positive().max(100_000).optional() }).safeParse(request.body ?? {});
+    if (!body.success) return reply.code(400).send(bad(body.error));
+    const result = await redriveDeadLetters(deps.kafka, { deadLetterTopic: deps.config.KAFKA_TOPIC_DEAD_LETTER, ...(body.data.limit ? { limit: body.data.limit } : {}) });
+    await auditAction(deps, request, null, 'dead-letters-redriven', { topic: deps.config.KAFKA_TOPIC_DEAD_LETTER, ...result });
+    return result;
+  });
+
+  app.post('/api/reconsume', { config: { role: 'admin' } }, async (request, reply) => {
+    const body = z.object({ since: date, until: date }).refine((b) => b.since < b.until, { message: 'since must be before until' }).safeParse(request.body ?? {});
+    if (!body.success) return reply.code(400).send(bad(body.error));
+    const result = await reconsumeWindow(deps.kafka, { topic: deps.config.KAFKA_TOPIC_FINALIZED, since: body.data.since, until: body.data.until });
+    await auditAction(deps, request, null, 'window-reconsumed', { topic: deps.config.KAFKA_TOPIC_FINALIZED, since: body.data.since.toISOString(), until: body.data.until.toISOString(), ...result });
+    return result;
   });
 
   app.get('/api/timeliness', { config: { role: 'viewer' } }, async (request, reply) => {

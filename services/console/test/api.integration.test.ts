@@ -5,7 +5,7 @@ import { auditEventsOf, createApiToken, recordClassification, type Catalog } fro
 import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { loadSchedule } from '@oa-archive/classify';
 import { exampleDocumentFinalizedEvent, parseDocumentFinalized } from '@oa-archive/contracts';
-import { ensureTopics } from '@oa-archive/kafka';
+import { createProducer, ensureTopics } from '@oa-archive/kafka';
 import { jobIdOf, StageQueues } from '@oa-archive/pipeline';
 import { testKafka, testLogger, uniqueName, waitFor } from '@oa-archive/testing';
 import { buildConsole, loadConsoleConfig, type ConsoleDeps } from '../src/index.ts';
@@ -32,9 +32,9 @@ async function seed(catalog: Catalog, documentId: string, status: 'FAILED' | 'RE
 
 beforeAll(async () => {
   db = await createTestCatalog();
-  const config = loadConsoleConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: uniqueName('console'), KAFKA_TOPIC_FINALIZED: uniqueName('console-finalized'), KAFKA_GROUP_ID: uniqueName('console-group') });
+  const config = loadConsoleConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: uniqueName('console'), KAFKA_TOPIC_FINALIZED: uniqueName('console-finalized'), KAFKA_TOPIC_DEAD_LETTER: uniqueName('console-dlq'), KAFKA_GROUP_ID: uniqueName('console-group') });
   const kafka = testKafka();
-  await ensureTopics(kafka, [{ topic: config.KAFKA_TOPIC_FINALIZED, numPartitions: 2 }]);
+  await ensureTopics(kafka, [{ topic: config.KAFKA_TOPIC_FINALIZED, numPartitions: 2 }, { topic: config.KAFKA_TOPIC_DEAD_LETTER, numPartitions: 1 }]);
   redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   deps = {
     config,
@@ -87,6 +87,8 @@ describe('console API: authentication and roles', () => {
     ['POST', '/api/ingests/ing_FAILED-1/replay', {}, 'operator'],
     ['POST', '/api/replays', { dryRun: true }, 'admin'],
     ['POST', '/api/review/ing_REVIEW-1', { action: 'exclude', note: 'x' }, 'admin'],
+    ['POST', '/api/dead-letters/redrive', {}, 'admin'],
+    ['POST', '/api/reconsume', { since: '2025-01-01', until: '2025-01-02' }, 'admin'],
   ])('%s %s is refused (403) below %s', async (method, url, payload, needed) => {
     expect((await app.inject({ method: method as 'POST', url, payload })).statusCode).toBe(401);
     const below = needed === 'admin' ? (['viewer', 'operator'] as const) : (['viewer'] as const);
@@ -165,6 +167,26 @@ describe('console API: repairing', () => {
     expect(audit.map((a) => [a.type, a.actor])).toEqual(expect.arrayContaining([['ingest.classified', 'person:admin-1'], ['console.review-settled', 'person:admin-1']]));
     expect((await db.catalog.getIngest('ing_REVIEW-1'))?.status).toBe('EXCLUDED');
     expect((await app.inject({ method: 'POST', url: '/api/review/ing_REVIEW-1', headers: as('admin'), payload: { action: 'exclude', note: 'again' } })).statusCode).toBe(409);
+  });
+});
+
+describe('console API: Kafka repairs', () => {
+  it('lets an admin re-drive dead letters and re-consume a window, each audited', async () => {
+    const producer = createProducer(deps.kafka);
+    await producer.connect();
+    const letter = { reason: 'unknown source', issues: [], receivedAt: 'now', origin: { topic: deps.config.KAFKA_TOPIC_FINALIZED, partition: 0, offset: '0', key: null }, headers: {}, value: { encoding: 'utf8', content: '{"specversion":"1.0"}' } };
+    await producer.send({ topic: deps.config.KAFKA_TOPIC_DEAD_LETTER, messages: [{ value: JSON.stringify(letter) }] });
+    await producer.disconnect();
+    const redrive = await app.inject({ method: 'POST', url: '/api/dead-letters/redrive', headers: as('admin'), payload: {} });
+    expect(redrive.json()).toEqual({ redriven: 1, skipped: 0 });
+    const window = await app.inject({ method: 'POST', url: '/api/reconsume', headers: as('admin'), payload: { since: new Date(Date.now() - 3600_000).toISOString(), until: new Date(Date.now() + 60_000).toISOString() } });
+    expect(window.json()).toEqual({ republished: 1 });
+    expect((await app.inject({ method: 'POST', url: '/api/reconsume', headers: as('admin'), payload: { since: '2025-02-01', until: '2025-01-01' } })).statusCode).toBe(400);
+    const { rows } = await db.catalog.pool.query(`SELECT type, actor FROM audit_events WHERE type IN ('console.dead-letters-redriven', 'console.window-reconsumed') ORDER BY seq`);
+    expect(rows).toEqual([
+      { type: 'console.dead-letters-redriven', actor: 'person:admin-1' },
+      { type: 'console.window-reconsumed', actor: 'person:admin-1' },
+    ]);
   });
 });
 

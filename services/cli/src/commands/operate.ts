@@ -1,4 +1,7 @@
 import { Redis } from 'ioredis';
+import { appendAuditEvent, inTransaction } from '@oa-archive/catalog';
+import { createKafka, reconsumeWindow, redriveDeadLetters } from '@oa-archive/kafka';
+import { createLogger } from '@oa-archive/observability';
 import { createApiToken, revokeApiToken, ROLES, type Catalog, type Role } from '@oa-archive/catalog';
 import { loadSchedule, RETENTIONS, type Retention } from '@oa-archive/classify';
 import { isStage } from '@oa-archive/contracts';
@@ -99,4 +102,22 @@ export async function reviewCommand(config: CliConfig, catalog: Catalog, sub: st
     out(`${target}: ${result.outcome}${result.referenceCode ? ` ${result.referenceCode}` : ''}, continuing at ${result.next}`);
     return 0;
   });
+}
+
+/** Dead letters back to their topic, or a time window of the finalized topic published again; audited. */
+export async function kafkaRepairCommand(config: CliConfig, catalog: Catalog, command: 'redrive' | 'reconsume', values: Values, out: (line: string) => void): Promise<number> {
+  const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-cli`, brokers: config.KAFKA_BROKERS, logger: createLogger({ service: 'cli', level: 'warn' }) });
+  let payload: Record<string, unknown>;
+  if (command === 'redrive') {
+    const limit = str(values.limit) ? Number(str(values.limit)) : undefined;
+    payload = { topic: config.KAFKA_TOPIC_DEAD_LETTER, ...(await redriveDeadLetters(kafka, { deadLetterTopic: config.KAFKA_TOPIC_DEAD_LETTER, ...(limit ? { limit } : {}) })) };
+  } else {
+    const since = str(values.since);
+    const until = str(values.until);
+    if (!since || !until) throw new Error('usage: archive reconsume --since <time> --until <time>');
+    payload = { topic: config.KAFKA_TOPIC_FINALIZED, since, until, ...(await reconsumeWindow(kafka, { topic: config.KAFKA_TOPIC_FINALIZED, since: new Date(since), until: new Date(until) })) };
+  }
+  await inTransaction(catalog.pool, (tx) => appendAuditEvent(tx, { ingestId: null, type: command === 'redrive' ? 'console.dead-letters-redriven' : 'console.window-reconsumed', actor: `person:${actor(values)}`, payload }));
+  out(JSON.stringify(payload));
+  return 0;
 }
