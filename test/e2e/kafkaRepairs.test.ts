@@ -1,7 +1,8 @@
+/** The Kafka adapter's repairs against the real broker; kept here because @oa-archive/testing depends on @oa-archive/kafka. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { readTopic, testKafka, uniqueName } from '@oa-archive/testing';
-import { createProducer, ensureTopics, reconsumeWindow, redriveDeadLetters } from '../src/index.ts';
+import { createProducer, ensureTopics, reconsumeWindow, redriveDeadLetters } from '@oa-archive/kafka';
 
 const kafka = testKafka();
 let producer: Producer;
