@@ -68,6 +68,9 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
               <td>${day ? `${seconds(day.p50Seconds)} / ${seconds(day.p95Seconds)}` : '—'}</td></tr>`;
           })}
         </table>
+        <h2>Throughput and latency per stage</h2>
+        ${barChart(STAGES.map((s) => ({ label: s, values: { 'last hour': o.stages.lastHour.find((x) => x.stage === s)?.succeeded ?? 0, 'rest of the day': Math.max(0, (o.stages.lastDay.find((x) => x.stage === s)?.succeeded ?? 0) - (o.stages.lastHour.find((x) => x.stage === s)?.succeeded ?? 0)) } })), { 'last hour': '#2f6fb5', 'rest of the day': '#8fb3de' })}
+        ${barChart(STAGES.map((s) => ({ label: s, values: { 'p50 ms': Math.round((o.stages.lastDay.find((x) => x.stage === s)?.p50Seconds ?? 0) * 1000), 'p95 − p50 ms': Math.round(Math.max(0, (o.stages.lastDay.find((x) => x.stage === s)?.p95Seconds ?? 0) - (o.stages.lastDay.find((x) => x.stage === s)?.p50Seconds ?? 0)) * 1000) } })), { 'p50 ms': '#1b7a3a', 'p95 − p50 ms': '#9fc9a8' })}
         <h2>Outcomes per hour, last day</h2>
         ${hours.length ? barChart(hours.map((h) => ({ label: h.slice(11, 16), values: Object.fromEntries(o.outcomesPerHour.filter((r) => r.hour === h).map((r) => [r.status, r.count])) })), OUTCOME_COLOURS) : html`<p class="muted">Nothing finished in the last day.</p>`}
         <h2>Failures by stage and reason</h2>
