@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { exampleDocumentFinalizedEvent, parseDocumentFinalized, type DocumentFinalizedEvent } from '@oa-archive/contracts';
 import { Catalog } from './catalog.ts';
 import { createPool } from './db.ts';
 import { migrate } from './migrate.ts';
@@ -35,4 +36,11 @@ function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+/** The README's example event as parsed by the contract, under another document id. */
+export function exampleEventFor(documentId: string): DocumentFinalizedEvent {
+  const parsed = parseDocumentFinalized({ value: Buffer.from(JSON.stringify({ ...exampleDocumentFinalizedEvent, id: `ev-${documentId}`, data: { ...exampleDocumentFinalizedEvent.data, documentId } })), headers: {} });
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.event;
 }

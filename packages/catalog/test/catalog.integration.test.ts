@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleDocumentFinalizedEvent, ingestIdOf, ingestKeyOf, parseDocumentFinalized, type DocumentFinalizedEvent } from '@oa-archive/contracts';
+import { ingestIdOf, ingestKeyOf } from '@oa-archive/contracts';
 import { appendAuditEvent, auditEventsOf, inTransaction, migrate, verifyAuditChain } from '../src/index.ts';
-import { createTestCatalog } from '../src/testing.ts';
+import { createTestCatalog, exampleEventFor } from '../src/testing.ts';
 
 let db: Awaited<ReturnType<typeof createTestCatalog>>;
 beforeAll(async () => {
@@ -11,14 +11,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function event(documentId: string): DocumentFinalizedEvent {
-  const parsed = parseDocumentFinalized({
-    value: Buffer.from(JSON.stringify({ ...exampleDocumentFinalizedEvent, data: { ...exampleDocumentFinalizedEvent.data, documentId } })),
-    headers: {},
-  });
-  if (!parsed.ok) throw new Error(parsed.reason);
-  return parsed.event;
-}
+const event = exampleEventFor;
 
 describe('catalog (PostgreSQL)', () => {
   it('migrates idempotently', async () => {

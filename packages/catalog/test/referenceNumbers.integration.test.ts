@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleDocumentFinalizedEvent, parseDocumentFinalized, type DocumentFinalizedEvent } from '@oa-archive/contracts';
 import { classificationOf, recordClassification } from '../src/index.ts';
-import { createTestCatalog } from '../src/testing.ts';
+import { createTestCatalog, exampleEventFor } from '../src/testing.ts';
 
 let db: Awaited<ReturnType<typeof createTestCatalog>>;
 beforeAll(async () => {
@@ -12,11 +11,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function event(documentId: string): DocumentFinalizedEvent {
-  const parsed = parseDocumentFinalized({ value: Buffer.from(JSON.stringify({ ...exampleDocumentFinalizedEvent, data: { ...exampleDocumentFinalizedEvent.data, documentId } })), headers: {} });
-  if (!parsed.ok) throw new Error(parsed.reason);
-  return parsed.event;
-}
+const event = exampleEventFor;
 
 const decision = { outcome: 'FILE' as const, category: 'WS', organisationCode: 'BGS', year: 2025, ruleIds: ['R'], scheduleVersion: 't', explanation: 'e' };
 let run = 0;
