@@ -3,9 +3,9 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBag, toDa46Xml, toPremisXml, type BagInfo, type PayloadFile, type TagFile } from '../src/index.ts';
+import { buildBag, toDa46Xml, toPremisXml, type PayloadFile, type TagFile } from '../src/index.ts';
 import { checkXmlIndependently, validateBagIndependently, validatePdfAIndependently } from '../src/testing.ts';
-import { PREMIS_EVENTS, PREMIS_OBJECTS, sampleRecord } from './fixtures.ts';
+import { BAG_INFO as INFO, PREMIS_EVENTS, PREMIS_OBJECTS, sampleRecord } from './fixtures.ts';
 import { minimalPdf } from './minimalPdf.ts';
 
 /**
@@ -18,16 +18,6 @@ const SLOW = 600_000;
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const sm3 = (b: Buffer): string => createHash('sm3').update(b).digest('hex');
 
-const INFO: BagInfo = {
-  referenceCode: 'A001-2024-Y-BGS-0007',
-  fonds: 'A001',
-  sourceOrganization: '某某市人民政府办公室',
-  sourceSystem: '协同办公系统 v5',
-  externalIdentifier: 'ing-7f3a',
-  externalDescription: '关于做好2024年"春节"<元旦>期间值班工作的通知 & 附件',
-  dates: { created: '2024-01-05T09:00:00+08:00', signed: '2024-01-08T10:30:00+08:00', finalized: '2024-01-08T11:00:00+08:00' },
-  baggingDate: '2024-01-09',
-};
 
 let root: string;
 

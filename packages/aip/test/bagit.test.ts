@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BagError, buildBag, encodeManifestPath, formatBagSize, type BagInfo, type PayloadFile } from '../src/index.ts';
+import { BagError, buildBag, encodeManifestPath, formatBagSize, type PayloadFile } from '../src/index.ts';
+import { BAG_INFO as INFO } from './fixtures.ts';
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 const sm3 = (b: Buffer | string): string => createHash('sm3').update(b).digest('hex');
@@ -16,16 +17,6 @@ const PAYLOAD: PayloadFile[] = [
   payloadFile('data/进度 50%.txt', 'percent'),
 ];
 
-const INFO: BagInfo = {
-  referenceCode: 'A001-2024-Y-BGS-0007',
-  fonds: 'A001',
-  sourceOrganization: '某某市人民政府办公室',
-  sourceSystem: '协同办公系统 v5',
-  externalIdentifier: 'ing-7f3a',
-  externalDescription: '关于做好2024年"春节"<元旦>期间值班工作的通知 & 附件',
-  dates: { created: '2024-01-05T09:00:00+08:00', signed: '2024-01-08T10:30:00+08:00', finalized: '2024-01-08T11:00:00+08:00' },
-  baggingDate: '2024-01-09',
-};
 
 const DA46 = { path: 'metadata/da46.xml', content: Buffer.from('<文件/>\n') };
 const PREMIS = { path: 'metadata/premis.xml', content: Buffer.from('<premis/>\n') };

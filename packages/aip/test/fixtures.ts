@@ -1,4 +1,17 @@
-import type { PremisObject, PreservationEvent } from '../src/index.ts';
+import type { BagInfo, PremisObject, PreservationEvent } from '../src/index.ts';
+
+/** bag-info for the test bags: Chinese text and characters XML and bag-info must escape or keep. */
+export const BAG_INFO: BagInfo = {
+  referenceCode: 'A001-2024-Y-BGS-0007',
+  fonds: 'A001',
+  sourceOrganization: '某某市人民政府办公室',
+  sourceSystem: '协同办公系统 v5',
+  externalIdentifier: 'ing-7f3a',
+  externalDescription: '关于做好2024年"春节"<元旦>期间值班工作的通知 & 附件',
+  dates: { created: '2024-01-05T09:00:00+08:00', signed: '2024-01-08T10:30:00+08:00', finalized: '2024-01-08T11:00:00+08:00' },
+  baggingDate: '2024-01-09',
+};
+
 
 /** Shaped exactly like `MetadataRecord` from @oa-archive/characterize (built by buildMetadataRecord). */
 export function sampleRecord() {

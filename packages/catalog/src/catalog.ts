@@ -52,11 +52,15 @@ export interface StageRunRecord {
   detail: Record<string, unknown>;
 }
 
-const INGEST_COLUMNS = `ingest_id, source, document_id, version, event_id, title, document_type, department_code,
-  security_level, finalized_at, event, status, current_stage, failed_stage, failure_reason, failure_retryable,
-  received_at, enqueued_at, completed_at`;
+/** An ingest without the OA event it came with: what lists need. */
+export type IngestSummary = Omit<IngestRecord, 'event'>;
 
-function ingestFromRow(r: Record<string, unknown>): IngestRecord {
+export const INGEST_SUMMARY_COLUMNS = `ingest_id, source, document_id, version, event_id, title, document_type, department_code,
+  security_level, finalized_at, status, current_stage, failed_stage, failure_reason, failure_retryable,
+  received_at, enqueued_at, completed_at`;
+const INGEST_COLUMNS = `${INGEST_SUMMARY_COLUMNS}, event`;
+
+export function ingestSummaryFromRow(r: Record<string, unknown>): IngestSummary {
   return {
     ingestId: r.ingest_id as string,
     source: r.source as string,
@@ -68,7 +72,6 @@ function ingestFromRow(r: Record<string, unknown>): IngestRecord {
     departmentCode: r.department_code as string,
     securityLevel: r.security_level as string,
     finalizedAt: r.finalized_at as Date,
-    event: r.event as DocumentFinalizedEvent,
     status: r.status as IngestStatus,
     currentStage: r.current_stage as Stage | null,
     failedStage: r.failed_stage as Stage | null,
@@ -78,6 +81,10 @@ function ingestFromRow(r: Record<string, unknown>): IngestRecord {
     enqueuedAt: r.enqueued_at as Date | null,
     completedAt: r.completed_at as Date | null,
   };
+}
+
+function ingestFromRow(r: Record<string, unknown>): IngestRecord {
+  return { ...ingestSummaryFromRow(r), event: r.event as DocumentFinalizedEvent };
 }
 
 const toNumber = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -251,10 +258,11 @@ export class Catalog {
   }
 
   /**
-   * A person asked for the ingest to run again from `stage`: it is in progress again, its failure is
-   * cleared (the stage runs keep the history), and the request is an audit event naming who asked.
+   * A person sent the ingest on from `stage` (a replay, or a settled review): it is in progress again,
+   * its failure is cleared (the stage runs keep the history), and the request is an audit event naming
+   * who asked.
    */
-  async recordReplayRequest(ingestId: string, request: { stage: Stage; actor: string; reason?: string }): Promise<void> {
+  async recordResumption(ingestId: string, request: { stage: Stage; actor: string; reason?: string; kind: 'replay-requested' | 'review-settled' }): Promise<void> {
     await inTransaction(this.pool, async (tx) => {
       const { rows } = await tx.query<{ status: string; failed_stage: string | null; failure_reason: string | null }>(
         'SELECT status, failed_stage, failure_reason FROM ingests WHERE ingest_id = $1 FOR UPDATE',
@@ -268,7 +276,7 @@ export class Catalog {
       );
       await appendAuditEvent(tx, {
         ingestId,
-        type: 'ingest.replay-requested',
+        type: `ingest.${request.kind}`,
         actor: request.actor,
         payload: { fromStage: request.stage, previousStatus: before?.status, previousFailure: before?.failure_reason ?? null, ...(request.reason ? { reason: request.reason } : {}) },
       });

@@ -1,5 +1,5 @@
 export { Catalog } from './catalog.ts';
-export type { ComponentRecord, IngestRecord, StageRunRecord } from './catalog.ts';
+export type { ComponentRecord, IngestRecord, IngestSummary, StageRunRecord } from './catalog.ts';
 export { appendAuditEvent, auditEventsOf, verifyAuditChain } from './audit.ts';
 export type { ChainVerification, NewAuditEvent } from './audit.ts';
 export { auditHash, GENESIS_HASH, verifyChainSegment } from './auditChain.ts';

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from './db.ts';
 import type { IngestStatus } from '@oa-archive/contracts';
+import { INGEST_SUMMARY_COLUMNS, ingestSummaryFromRow, type IngestSummary } from './catalog.ts';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -43,10 +44,10 @@ export interface IngestSearch {
 }
 
 /** Finds ingests by OA document id, 档号 or title (one box), status, department and finalization date. */
-export async function searchIngests(db: Queryable, search: IngestSearch) {
+export async function searchIngests(db: Queryable, search: IngestSearch): Promise<(IngestSummary & { referenceCode: string | null; explanation: string | null })[]> {
+  const columns = INGEST_SUMMARY_COLUMNS.split(',').map((c) => `i.${c.trim()}`).join(', ');
   const { rows } = await db.query(
-    `SELECT i.ingest_id, i.source, i.document_id, i.version, i.title, i.document_type, i.department_code, i.status,
-            i.failed_stage, i.failure_reason, i.finalized_at, i.received_at, i.completed_at, c.reference_code, c.explanation
+    `SELECT ${columns}, c.reference_code, c.explanation
        FROM ingests i LEFT JOIN classifications c USING (ingest_id)
       WHERE ($1::text IS NULL OR i.document_id = $1 OR c.reference_code = $1 OR i.ingest_id = $1 OR i.title ILIKE '%' || $1 || '%')
         AND ($2::text IS NULL OR i.status = $2)
@@ -56,23 +57,7 @@ export async function searchIngests(db: Queryable, search: IngestSearch) {
       ORDER BY i.received_at DESC, i.ingest_id LIMIT $6`,
     [search.q || null, search.status ?? null, search.department ?? null, search.from ?? null, search.to ?? null, search.limit ?? 200],
   );
-  return rows.map((r) => ({
-    ingestId: r.ingest_id as string,
-    source: r.source as string,
-    documentId: r.document_id as string,
-    version: r.version as number,
-    title: r.title as string,
-    documentType: r.document_type as string,
-    department: r.department_code as string,
-    status: r.status as IngestStatus,
-    failedStage: r.failed_stage as string | null,
-    failureReason: r.failure_reason as string | null,
-    finalizedAt: (r.finalized_at as Date).toISOString(),
-    receivedAt: (r.received_at as Date).toISOString(),
-    completedAt: r.completed_at ? (r.completed_at as Date).toISOString() : null,
-    referenceCode: r.reference_code as string | null,
-    explanation: r.explanation as string | null,
-  }));
+  return rows.map((r) => ({ ...ingestSummaryFromRow(r), referenceCode: r.reference_code as string | null, explanation: r.explanation as string | null }));
 }
 
 /**

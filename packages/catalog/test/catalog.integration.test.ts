@@ -11,15 +11,13 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const event = exampleEventFor;
-
 describe('catalog (PostgreSQL)', () => {
   it('migrates idempotently', async () => {
     expect(await migrate(db.catalog.pool)).toEqual({ applied: [] });
   });
 
   it('records an ingest once per key, with its components and a received audit event', async () => {
-    const e = event('DOC-1');
+    const e = exampleEventFor('DOC-1');
     const id = ingestIdOf(ingestKeyOf(e));
     const first = await db.catalog.recordIngest(id, e);
     const second = await db.catalog.recordIngest(id, { ...e, id: 'another-event-id' });
@@ -31,7 +29,7 @@ describe('catalog (PostgreSQL)', () => {
   });
 
   it('records stage runs and failures with their audit events', async () => {
-    const e = event('DOC-2');
+    const e = exampleEventFor('DOC-2');
     const id = ingestIdOf(ingestKeyOf(e));
     await db.catalog.recordIngest(id, e);
     const at = new Date();

@@ -11,8 +11,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const event = exampleEventFor;
-
 const decision = { outcome: 'FILE' as const, category: 'WS', organisationCode: 'BGS', year: 2025, ruleIds: ['R'], scheduleVersion: 't', explanation: 'e' };
 let run = 0;
 
@@ -27,7 +25,7 @@ describe('档号 item numbers under concurrent workers', () => {
           const ids = await Promise.all(
             documents.map(async (_d, i) => {
               const id = `ing_${fonds}_${i}`;
-              await db.catalog.recordIngest(id, event(`${fonds}-${i}`));
+              await db.catalog.recordIngest(id, exampleEventFor(`${fonds}-${i}`));
               return id;
             }),
           );
@@ -53,7 +51,7 @@ describe('档号 item numbers under concurrent workers', () => {
   });
 
   it('keeps the number on a replay, and records each decision in the audit trail', async () => {
-    await db.catalog.recordIngest('ing_replay', event('replay-1'));
+    await db.catalog.recordIngest('ing_replay', exampleEventFor('replay-1'));
     const numbering = { itemClass: { fonds: 'R1', category: 'WS', year: 2025, retention: 'Y', org: 'BGS' }, format: (n: number) => `R1-WS·2025-Y-BGS-${String(n).padStart(4, '0')}` };
     const first = await recordClassification(db.catalog.pool, 'ing_replay', { ...decision, retention: 'Y' }, numbering);
     const again = await recordClassification(db.catalog.pool, 'ing_replay', { ...decision, retention: 'Y' }, numbering);

@@ -44,13 +44,21 @@ export function documentMediaKind(components: readonly ComponentFacts[]): MediaK
   return main?.mediaKind ?? 'other';
 }
 
+// Patterns are compiled once, not once per rule per document (schedule loading has already checked them).
+const compiled = new Map<string, RegExp>();
+const regex = (pattern: string) => {
+  let r = compiled.get(pattern);
+  if (!r) compiled.set(pattern, (r = new RegExp(pattern, 'u')));
+  return r;
+};
+
 function matches(conditions: RuleConditions, data: DocumentFinalizedData, mediaKind: MediaKind): boolean {
   const oneOf = (allowed: string[] | undefined, value: string | undefined) => !allowed || (value !== undefined && allowed.includes(value));
-  const anyRegex = (patterns: string[] | undefined, value: string) => !patterns || patterns.some((p) => new RegExp(p, 'u').test(value));
+  const anyRegex = (patterns: string[] | undefined, value: string) => !patterns || patterns.some((p) => regex(p).test(value));
   return (
     oneOf(conditions.documentType, data.documentType) &&
     anyRegex(conditions.titleMatches, data.title) &&
-    !(conditions.titleNotMatches ?? []).some((p) => new RegExp(p, 'u').test(data.title)) &&
+    !(conditions.titleNotMatches ?? []).some((p) => regex(p).test(data.title)) &&
     oneOf(conditions.issuerRelation, data.issuer.relation) &&
     anyRegex(conditions.issuerMatches, data.issuer.name) &&
     oneOf(conditions.distribution, data.distribution) &&

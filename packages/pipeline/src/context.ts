@@ -2,7 +2,7 @@ import type { Producer } from 'kafkajs';
 import type { Catalog, IngestRecord } from '@oa-archive/catalog';
 import type { MetadataReader, RiskLimits } from '@oa-archive/characterize';
 import type { RetentionSchedule } from '@oa-archive/classify';
-import type { Converter } from '@oa-archive/convert';
+import type { ConversionPolicy, Converter } from '@oa-archive/convert';
 import type { OaSource } from '@oa-archive/config';
 import type { Stage } from '@oa-archive/contracts';
 import type { Logger } from '@oa-archive/observability';
@@ -39,6 +39,8 @@ export interface PipelineDeps {
   schedule: RetentionSchedule;
   metadataReader: MetadataReader;
   metrics?: PipelineMetrics;
+  /** Read by convert and by validate (which formats are accepted for preservation), in every process. */
+  conversionPolicy: ConversionPolicy;
   /** Present in processes that run the convert stage (it holds warm LibreOffice instances). */
   converter?: Converter;
   settings: PipelineSettings;

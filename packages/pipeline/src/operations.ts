@@ -45,7 +45,7 @@ export async function replayIngest(deps: { catalog: Catalog; queues: StageQueues
   if (ingest.status !== 'FAILED') throw new OperationError(`ingest ${ingestId} is ${ingest.status}, not FAILED; only failed ingests are replayed`);
   const stage: Stage = request.from === 'start' ? 'fetch' : (ingest.failedStage ?? 'fetch');
   await clearJobsFrom(deps.queues, ingestId, stage);
-  await deps.catalog.recordReplayRequest(ingestId, { stage, actor: request.actor, ...(request.reason ? { reason: request.reason } : {}) });
+  await deps.catalog.recordResumption(ingestId, { stage, actor: request.actor, kind: 'replay-requested', ...(request.reason ? { reason: request.reason } : {}) });
   await deps.queues.enqueue(stage, { ingestId, eventId: ingest.eventId });
   return { ingestId, stage };
 }
@@ -144,7 +144,7 @@ export async function settleReview(
     );
     next = decision.action === 'exclude' ? 'notify' : 'deposit';
   }
-  await catalog.recordReplayRequest(ingestId, { stage: next, actor, reason: `review settled: ${decision.action}` });
+  await catalog.recordResumption(ingestId, { stage: next, actor, kind: 'review-settled', reason: decision.action });
   if (decision.action === 'exclude') await catalog.recordOutcome(ingestId, 'EXCLUDED', { ruleIds: record.ruleIds, explanation: record.explanation });
   await clearJobsFrom(queues, ingestId, next);
   await queues.enqueue(next, { ingestId, eventId: ingest.eventId }, decision.action === 'exclude' ? 'excluded' : undefined);

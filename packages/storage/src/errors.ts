@@ -1,25 +1,29 @@
-/** An archive object exists with other content than the one being deposited: never overwritten. */
-export class WriteOnceViolationError extends Error {
-  override readonly name = 'WriteOnceViolationError';
-  readonly retryable = false;
+/** Something is wrong with one object in the store; the message names it. */
+export class ObjectStoreError extends Error {
   readonly bucket: string;
   readonly key: string;
-  constructor(bucket: string, key: string, detail: string) {
-    super(`refusing to overwrite s3://${bucket}/${key}: ${detail}`);
+  /** Whether writing again may help. */
+  readonly retryable: boolean;
+  constructor(bucket: string, key: string, message: string, retryable: boolean) {
+    super(message);
     this.bucket = bucket;
     this.key = key;
+    this.retryable = retryable;
+  }
+}
+
+/** An archive object exists with other content than the one being deposited: never overwritten. */
+export class WriteOnceViolationError extends ObjectStoreError {
+  override readonly name = 'WriteOnceViolationError';
+  constructor(bucket: string, key: string, detail: string) {
+    super(bucket, key, `refusing to overwrite s3://${bucket}/${key}: ${detail}`, false);
   }
 }
 
 /** What the store holds after writing does not match what was sent; writing again may help. */
-export class DepositVerificationError extends Error {
+export class DepositVerificationError extends ObjectStoreError {
   override readonly name = 'DepositVerificationError';
-  readonly retryable = true;
-  readonly bucket: string;
-  readonly key: string;
   constructor(bucket: string, key: string, detail: string) {
-    super(`s3://${bucket}/${key} failed verification after writing: ${detail}`);
-    this.bucket = bucket;
-    this.key = key;
+    super(bucket, key, `s3://${bucket}/${key} failed verification after writing: ${detail}`, true);
   }
 }

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { appendAuditEvent, inTransaction, searchIngests, timelinessByDepartment } from '@oa-archive/catalog';
-import { INGEST_STATUSES, isStage, STAGES } from '@oa-archive/contracts';
+import { isStage, STAGES } from '@oa-archive/contracts';
 import { reconsumeWindow, redriveDeadLetters } from '@oa-archive/kafka';
 import { OperationError, replayBulk, replayIngest, settleReview } from '@oa-archive/pipeline';
 import type { ConsoleDeps } from './deps.ts';
+import { date, issuesOf, searchQuery, timelinessQuery } from './params.ts';
 import { ingestDetail, overview } from './queries.ts';
 
 /** Every admin action is itself an audit event naming who did it. */
@@ -13,16 +14,6 @@ async function auditAction(deps: ConsoleDeps, request: FastifyRequest, ingestId:
   await inTransaction(deps.catalog.pool, (tx) => appendAuditEvent(tx, { ingestId, type: `console.${action}`, actor: `person:${request.principal!.name}`, payload }));
 }
 
-const date = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((s) => new Date(s));
-
-const searchQuery = z.object({
-  q: z.string().max(200).optional(),
-  status: z.enum(INGEST_STATUSES).optional(),
-  department: z.string().max(50).optional(),
-  from: date.optional(),
-  to: date.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-});
 
 const replayBody = z.object({ from: z.enum(['failed', 'start']).default('failed'), reason: z.string().max(500).optional() });
 
@@ -66,7 +57,7 @@ function csv(rows: Record<string, unknown>[], columns: string[]): string {
 
 export async function registerApi(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
   const bulkRuns = new Map<string, BulkRun>();
-  const bad = (error: z.ZodError) => ({ error: 'invalid request', issues: error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
+  const bad = (error: z.ZodError) => ({ error: 'invalid request', issues: issuesOf(error) });
 
   app.get('/api/overview', { config: { role: 'viewer' } }, async () => overview(deps));
 
@@ -155,7 +146,7 @@ export async function registerApi(app: FastifyInstance, deps: ConsoleDeps): Prom
   });
 
   app.get('/api/timeliness', { config: { role: 'viewer' } }, async (request, reply) => {
-    const query = z.object({ from: date.optional(), to: date.optional(), format: z.enum(['json', 'csv']).default('json') }).safeParse(request.query);
+    const query = timelinessQuery.safeParse(request.query);
     if (!query.success) return reply.code(400).send(bad(query.error));
     const rows = await timelinessByDepartment(deps.catalog.pool, query.data);
     if (query.data.format === 'csv') {

@@ -4,6 +4,7 @@ import { INGEST_STATUSES, STAGES } from '@oa-archive/contracts';
 import { SESSION_COOKIE } from './auth.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { barChart, html, page, type Html } from './html.ts';
+import { issuesOf, searchQuery, timelinessQuery, withoutEmpty } from './params.ts';
 import { ingestDetail, overview } from './queries.ts';
 
 const QUEUE_COLOURS = { waiting: '#8fb3de', active: '#2f6fb5', delayed: '#d4a72c', failed: '#b3261e', completed: '#9fc9a8' };
@@ -88,19 +89,16 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/ingests', { config: { role: 'viewer' } }, async (request, reply) => {
     const q = request.query;
-    const status = INGEST_STATUSES.find((s) => s === q.status);
-    const rows = await searchIngests(deps.catalog.pool, {
-      ...(q.q ? { q: q.q } : {}),
-      ...(status ? { status } : {}),
-      ...(q.department ? { department: q.department } : {}),
-      ...(q.from ? { from: new Date(q.from) } : {}),
-      ...(q.to ? { to: new Date(q.to) } : {}),
-    });
+    const parsed = searchQuery.safeParse(withoutEmpty(q));
+    if (!parsed.success) reply.code(400);
+    const status = parsed.success ? parsed.data.status : undefined;
+    const rows = parsed.success ? await searchIngests(deps.catalog.pool, parsed.data) : [];
     return send(
       reply,
       request,
       'Ingests',
-      html`<form method="get" class="inline">
+      html`${parsed.success ? '' : html`<p class="fail">Search not run: ${issuesOf(parsed.error).join('; ')}</p>`}
+        <form method="get" class="inline">
           <input name="q" value="${q.q ?? ''}" placeholder="document id, 档号 or title" size="34" />
           <select name="status"><option value="">any status</option>${INGEST_STATUSES.map((s) => html`<option ${s === status ? 'selected' : ''}>${s}</option>`)}</select>
           <input name="department" value="${q.department ?? ''}" placeholder="department" size="8" />
@@ -108,8 +106,8 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
           <button>Search</button></form>
         <table id="ingests"><tr><th>document</th><th>题名</th><th>dept</th><th>status</th><th>档号</th><th>finalized</th><th>why / failure</th></tr>
           ${rows.map(
-            (r) => html`<tr><td><a href="/ingests/${r.ingestId}">${r.documentId}</a></td><td>${r.title}</td><td>${r.department}</td><td class="${r.status}">${r.status}</td>
-              <td>${r.referenceCode ?? ''}</td><td>${r.finalizedAt.slice(0, 10)}</td><td class="muted">${r.status === 'FAILED' ? `${r.failedStage}: ${r.failureReason}` : r.status === 'FILED' ? '' : (r.explanation ?? '')}</td></tr>`,
+            (r) => html`<tr><td><a href="/ingests/${r.ingestId}">${r.documentId}</a></td><td>${r.title}</td><td>${r.departmentCode}</td><td class="${r.status}">${r.status}</td>
+              <td>${r.referenceCode ?? ''}</td><td>${r.finalizedAt.toISOString().slice(0, 10)}</td><td class="muted">${r.status === 'FAILED' ? `${r.failedStage}: ${r.failureReason}` : r.status === 'FILED' ? '' : (r.explanation ?? '')}</td></tr>`,
           )}</table>`,
     );
   });
@@ -164,7 +162,7 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
       `Review queue (${rows.length})`,
       html`<table id="review"><tr><th>document</th><th>题名</th><th>dept</th><th>why it waits</th>${admin ? html`<th>decision</th>` : ''}</tr>
         ${rows.map(
-          (r) => html`<tr data-ingest="${r.ingestId}"><td><a href="/ingests/${r.ingestId}">${r.documentId}</a></td><td>${r.title}</td><td>${r.department}</td><td>${r.explanation ?? ''}</td>
+          (r) => html`<tr data-ingest="${r.ingestId}"><td><a href="/ingests/${r.ingestId}">${r.documentId}</a></td><td>${r.title}</td><td>${r.departmentCode}</td><td>${r.explanation ?? ''}</td>
             ${admin
               ? html`<td><form class="inline" onsubmit="event.preventDefault(); act('/api/review/${r.ingestId}', {action:'file', category:this.category.value, retention:this.retention.value, note:this.note.value})">
                   <select name="category">${categories.map((c) => html`<option>${c}</option>`)}</select>
@@ -178,14 +176,16 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
   });
 
   app.get<{ Querystring: { from?: string; to?: string } }>('/timeliness', { config: { role: 'viewer' } }, async (request, reply) => {
-    const window = { ...(request.query.from ? { from: new Date(request.query.from) } : {}), ...(request.query.to ? { to: new Date(request.query.to) } : {}) };
-    const rows = await timelinessByDepartment(deps.catalog.pool, window);
+    const parsed = timelinessQuery.safeParse(withoutEmpty(request.query));
+    if (!parsed.success) reply.code(400);
+    const rows = parsed.success ? await timelinessByDepartment(deps.catalog.pool, parsed.data) : [];
     const params = new URLSearchParams({ ...(request.query.from ? { from: request.query.from } : {}), ...(request.query.to ? { to: request.query.to } : {}), format: 'csv' });
     return send(
       reply,
       request,
       'Timeliness by department',
-      html`<form method="get" class="inline"><label>finalized from <input type="date" name="from" value="${request.query.from ?? ''}" /></label>
+      html`${parsed.success ? '' : html`<p class="fail">Not shown: ${issuesOf(parsed.error).join('; ')}</p>`}
+        <form method="get" class="inline"><label>finalized from <input type="date" name="from" value="${request.query.from ?? ''}" /></label>
           <label>to <input type="date" name="to" value="${request.query.to ?? ''}" /></label><button>Show</button> <a href="/api/timeliness?${params.toString()}">export CSV</a></form>
         <table id="timeliness"><tr><th>department</th><th>finalized</th><th>filed</th><th>median delay to filing</th><th>p95 delay</th><th>in review</th><th>failed</th><th>in progress</th></tr>
           ${rows.map((r) => html`<tr><td>${r.department}</td><td>${r.finalized}</td><td>${r.filed}</td><td>${seconds(r.medianDelaySeconds)}</td><td>${seconds(r.p95DelaySeconds)}</td><td>${r.inReview}</td><td>${r.failed}</td><td>${r.inProgress}</td></tr>`)}

@@ -211,6 +211,16 @@ describe('console pages', () => {
     expect(bad.headers.location).toMatch(/^\/login\?failed=1/);
   });
 
+  it('refuses a malformed search or window on the pages with a message, not an error page', async () => {
+    const search = await app.inject({ url: '/ingests?from=last-week', headers: as('viewer') });
+    expect(search.statusCode).toBe(400);
+    expect(search.body).toMatch(/Search not run: from: /);
+    const window = await app.inject({ url: '/timeliness?to=2025-13-45', headers: as('viewer') });
+    expect(window.statusCode).toBe(400);
+    expect(window.body).toMatch(/Not shown: to: /);
+    expect((await app.inject({ url: '/ingests?q=&status=&from=', headers: as('viewer') })).statusCode).toBe(200);
+  });
+
   it.each(['/', '/ingests', '/ingests/ing_FILED-1', '/review', '/timeliness'])('renders %s for a viewer without leaking a token', async (url) => {
     const response = await app.inject({ url, headers: as('viewer') });
     expect(response.statusCode).toBe(200);

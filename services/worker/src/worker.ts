@@ -30,11 +30,12 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
   const s3 = createS3Client(s3SettingsOf(config));
   if (config.S3_CREATE_BUCKETS) await ensureBuckets(s3, [config.S3_STAGING_BUCKET, config.S3_ARCHIVE_BUCKET, config.S3_QUARANTINE_BUCKET]);
   const metadataReader = new MetadataReader({ maxProcs: config.EXIFTOOL_PROCS });
+  const conversionPolicy = await loadConversionPolicy(config.CONVERSION_POLICY);
   // Only a process that converts keeps LibreOffice instances warm.
   let converter: Converter | undefined;
   if (config.WORKER_STAGES.includes('convert')) {
     converter = new Converter({
-      policy: await loadConversionPolicy(config.CONVERSION_POLICY),
+      policy: conversionPolicy,
       libreOffice: { size: config.LIBREOFFICE_INSTANCES, python: config.LIBREOFFICE_PYTHON, workDir: path.join(config.SCRATCH_DIR, `libreoffice-${process.pid}`) },
       timeoutMs: config.CONVERSION_TIMEOUT_MS,
     });
@@ -61,6 +62,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
     schedule,
     metadataReader,
     metrics: new PipelineMetrics(),
+    conversionPolicy,
     ...(converter ? { converter } : {}),
     settings: {
       stagingBucket: config.S3_STAGING_BUCKET,

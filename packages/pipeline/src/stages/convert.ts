@@ -18,9 +18,8 @@ const MEDIA_TYPES: Record<string, string> = { pdf: 'application/pdf', png: 'imag
  * one that may succeed on another try (a hung or crashed instance) is retried first.
  */
 export const convertStage: StageHandler = async ({ ingest, deps, attempt, log }) => {
-  const { catalog, store, settings, converter, metadataReader } = deps;
+  const { catalog, store, settings, converter, metadataReader, conversionPolicy: policy } = deps;
   if (!converter) throw new StageError('this worker runs no converter (WORKER_STAGES without convert?)', { retryable: true });
-  const policy = converter.policy;
   const components = await catalog.listComponents(ingest.ingestId);
   const characterizations = await characterizationsOf(catalog.pool, ingest.ingestId);
   const done = new Set((await preservationCopiesOf(catalog.pool, ingest.ingestId)).map((c) => c.ordinal));

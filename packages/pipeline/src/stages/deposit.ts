@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { aipOf, characterizationsOf, classificationOf, metadataRecordOf, recordPreservationArchiveKey, type ClassificationRecord } from '@oa-archive/catalog';
+import { aipOf, characterizationsOf, classificationOf, metadataRecordOf, recordPreservationArchiveKey, type ClassificationRecord, type IngestRecord } from '@oa-archive/catalog';
 import { isIncoming, orderComponents } from '@oa-archive/classify';
-import type { IngestRecord } from '@oa-archive/catalog';
 import type { ObjectLock } from '@oa-archive/storage';
 import { archiveComponentKeyOf, archivePrefixOf } from '../archiveLayout.ts';
 import type { PipelineDeps, StageHandler, StageResult } from '../context.ts';

@@ -11,7 +11,7 @@ import { assessFourProperties } from '../fourProperties.ts';
  * archive silently.
  */
 export const validateStage: StageHandler = async ({ ingest, deps, log }) => {
-  const { catalog, schedule, converter } = deps;
+  const { catalog, schedule, conversionPolicy } = deps;
   const pool = catalog.pool;
   const [components, characterizations, preservation, classification, metadata] = await Promise.all([
     catalog.listComponents(ingest.ingestId),
@@ -29,7 +29,6 @@ export const validateStage: StageHandler = async ({ ingest, deps, log }) => {
     `SELECT item_number FROM classifications WHERE item_number IS NOT NULL AND category = $1 AND year = $2 AND retention = $3 AND organisation_code = $4`,
     [classification.category, classification.year, classification.retention, classification.organisationCode],
   );
-  const policy = converter?.policy;
   const report = assessFourProperties({
     declaredComponents: ingest.event.data.components.length,
     workflowSteps: ingest.event.data.workflow.steps.length,
@@ -49,7 +48,7 @@ export const validateStage: StageHandler = async ({ ingest, deps, log }) => {
     referenceCodeHolders: holders,
     itemNumbersInClass: inClass.rows.map((r) => r.item_number),
     missingMetadata: metadata?.missing ?? [],
-    acceptedFormat: (name) => (policy ? isAccepted(policy, name) : true),
+    acceptedFormat: (name) => isAccepted(conversionPolicy, name),
   });
   await recordValidationReport(pool, ingest.ingestId, report.passed, { ...report });
   const failed = report.items.filter((i) => i.result === 'fail');

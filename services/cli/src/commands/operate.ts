@@ -11,6 +11,15 @@ import type { CliConfig } from '../config.ts';
 type Values = Record<string, string | boolean | undefined>;
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
 
+/** A date option, or a message naming the option when it is not one. */
+function dateOption(values: Values, name: string): Date | undefined {
+  const text = str(values[name]);
+  if (text === undefined) return undefined;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new Error(`--${name} "${text}" is not a date (e.g. 2025-06-01 or 2025-06-01T08:00:00+08:00)`);
+  return date;
+}
+
 /** A progress bar on stderr, so stdout stays the result. */
 export function progressBar(done: number, total: number, width = 30): string {
   const filled = total === 0 ? width : Math.round((done / total) * width);
@@ -69,8 +78,8 @@ export async function replayCommand(config: CliConfig, catalog: Catalog, target:
       ...(stage && isStage(stage) ? { stage } : {}),
       ...(str(values['error-class']) ? { errorClass: str(values['error-class'])! } : {}),
       ...(str(values.source) ? { source: str(values.source)! } : {}),
-      ...(str(values.since) ? { since: new Date(str(values.since)!) } : {}),
-      ...(str(values.until) ? { until: new Date(str(values.until)!) } : {}),
+      ...(dateOption(values, 'since') ? { since: dateOption(values, 'since')! } : {}),
+      ...(dateOption(values, 'until') ? { until: dateOption(values, 'until')! } : {}),
     };
     const result = await replayBulk({ catalog, queues }, filter, {
       from,
@@ -112,10 +121,11 @@ export async function kafkaRepairCommand(config: CliConfig, catalog: Catalog, co
     const limit = str(values.limit) ? Number(str(values.limit)) : undefined;
     payload = { topic: config.KAFKA_TOPIC_DEAD_LETTER, ...(await redriveDeadLetters(kafka, { deadLetterTopic: config.KAFKA_TOPIC_DEAD_LETTER, ...(limit ? { limit } : {}) })) };
   } else {
-    const since = str(values.since);
-    const until = str(values.until);
+    const since = dateOption(values, 'since');
+    const until = dateOption(values, 'until');
     if (!since || !until) throw new Error('usage: archive reconsume --since <time> --until <time>');
-    payload = { topic: config.KAFKA_TOPIC_FINALIZED, since, until, ...(await reconsumeWindow(kafka, { topic: config.KAFKA_TOPIC_FINALIZED, since: new Date(since), until: new Date(until) })) };
+    if (since >= until) throw new Error('--since must be before --until');
+    payload = { topic: config.KAFKA_TOPIC_FINALIZED, since: since.toISOString(), until: until.toISOString(), ...(await reconsumeWindow(kafka, { topic: config.KAFKA_TOPIC_FINALIZED, since, until })) };
   }
   await inTransaction(catalog.pool, (tx) => appendAuditEvent(tx, { ingestId: null, type: command === 'redrive' ? 'console.dead-letters-redriven' : 'console.window-reconsumed', actor: `person:${actor(values)}`, payload }));
   out(JSON.stringify(payload));
