@@ -37,26 +37,70 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# ensure_node — Node 24 LTS and pnpm 10 on PATH. The machine's Node may be older (20 is end of
-# life); the npm registry's `node` package carries real Node binaries, installed under $OA_HOME.
+# node_platform_package — the npm registry's package that carries a Node binary for this machine.
+# These packages ship the binary itself and need no install script (npm 11 runs none unless allowed,
+# which is why the `node` wrapper package, whose preinstall downloads the binary, cannot be used).
+node_platform_package() {
+  local os arch
+  case "$(uname -s)" in
+    Linux) os=linux ;;
+    Darwin) os=darwin ;;
+    *) die "no Node 24 package for $(uname -s) on the npm registry: install Node 24 LTS by hand and put it first on PATH" ;;
+  esac
+  case "$(uname -m)" in
+    x86_64 | amd64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) die "no Node 24 package for $(uname -m) on the npm registry: install Node 24 LTS by hand and put it first on PATH" ;;
+  esac
+  echo "node-$os-$arch"
+}
+
+# npm_install_prefix PREFIX SPEC — installs SPEC with the machine's npm into PREFIX, atomically: an
+# interrupted install leaves no half-filled PREFIX that a later run would take for a finished one.
+npm_install_prefix() {
+  local prefix=$1 spec=$2
+  rm -rf "$prefix.partial"
+  npm install --global --prefix "$prefix.partial" --no-fund --no-audit --loglevel=error "$spec" >/dev/null ||
+    die "npm could not install $spec from the registry (see the npm error above); check the registry settings in ~/.npmrc, or install $spec by hand"
+  rm -rf "$prefix"
+  mv "$prefix.partial" "$prefix"
+}
+
+# major_of BINARY — the major version a binary reports, 0 when it does not run.
+major_of() {
+  local version
+  version=$("$1" --version 2>/dev/null) || version=0
+  version=${version#v}
+  echo "${version%%.*}"
+}
+
+# ensure_node — Node 24 LTS and pnpm 10 first on PATH, both installed under $OA_HOME when the machine
+# lacks them. The machine's Node may be older (20 is end of life); its npm is only used to install.
+PNPM_VERSION=$(sed -nE 's/.*"packageManager": *"pnpm@([0-9.]+)".*/\1/p' "$REPO_ROOT/package.json")
 ensure_node() {
-  local major=0
-  command -v node >/dev/null && major=$(node -p 'process.versions.node.split(".")[0]')
+  local node_dir="$OA_HOME/node24" pnpm_dir="$OA_HOME/pnpm-$PNPM_VERSION" major=0 pkg
+  command -v node >/dev/null && major=$(major_of node)
   if [ "$major" -lt 24 ]; then
-    if [ ! -x "$OA_HOME/node24/bin/node" ]; then
+    if [ "$(major_of "$node_dir/bin/node")" != 24 ]; then
       command -v npm >/dev/null || apt_install nodejs npm
-      log "installing Node 24 LTS from the npm registry into $OA_HOME/node24"
-      npm install --global --prefix "$OA_HOME/node24" --no-fund --no-audit node@24 >/dev/null
+      pkg=$(node_platform_package)
+      log "installing Node 24 LTS ($pkg@24 from the npm registry) into $node_dir"
+      npm_install_prefix "$node_dir" "$pkg@24"
+      [ "$(major_of "$node_dir/bin/node")" = 24 ] || die "$pkg@24 installed no working node binary in $node_dir/bin"
     fi
-    export PATH="$OA_HOME/node24/bin:$PATH"
+    export PATH="$node_dir/bin:$PATH"
   fi
   # kafkajs 2.2.4 schedules a negative timeout that Node clamps to 1 ms; the warning is noise.
-  export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"
-  if ! command -v pnpm >/dev/null || [ "$(pnpm --version | cut -d. -f1)" != 10 ]; then
-    log "installing pnpm 10"
-    npm install --global --no-fund --no-audit pnpm@10 >/dev/null
-    hash -r
+  case "${NODE_OPTIONS:-}" in *TimeoutNegativeWarning*) ;; *) export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning" ;; esac
+  # pnpm goes into a prefix of its own: with Node 24 first on PATH, a plain `npm install --global`
+  # would put it under the prefix npm derives from that node, which is not on PATH.
+  if [ "$("$pnpm_dir/bin/pnpm" --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    log "installing pnpm $PNPM_VERSION into $pnpm_dir"
+    npm_install_prefix "$pnpm_dir" "pnpm@$PNPM_VERSION"
   fi
+  export PATH="$pnpm_dir/bin:$PATH"
+  hash -r
 }
 
 # ensure_packages — the workspace's dependencies, exactly as locked.
