@@ -42,8 +42,8 @@ export const databaseEnv = z.object({
 export const s3Env = z.object({
   S3_ENDPOINT: z.url().optional().default('http://127.0.0.1:9000'),
   S3_REGION: z.string().default('us-east-1'),
-  S3_ACCESS_KEY_ID: z.string().min(1).default('S3RVER'),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).default('S3RVER'),
+  S3_ACCESS_KEY_ID: z.string().min(1).default('oa-archive-local'),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).default('oa-archive-local-secret'),
   S3_FORCE_PATH_STYLE: bool(true),
   S3_STAGING_BUCKET: z.string().min(3).default('oa-staging'),
   S3_ARCHIVE_BUCKET: z.string().min(3).default('oa-archive'),
@@ -52,10 +52,10 @@ export const s3Env = z.object({
   /** 涉密 and unsafe documents: kept, never in the open archive. */
   S3_QUARANTINE_BUCKET: z.string().min(3).default('oa-quarantine'),
   /**
-   * `when_supported` lets the SDK add its default CRC32 trailers (AWS S3, MinIO). Local s3rver stores
-   * such bodies corrupted, so the local default sends checksums only where we ask for them.
+   * `when_supported` lets the SDK add its default CRC32 trailers (AWS S3, S3Proxy, Ceph RGW); stores
+   * that cannot read aws-chunked trailers need `when_required`, which sends only the checksums we ask for.
    */
-  S3_SDK_CHECKSUMS: z.enum(['when_required', 'when_supported']).default('when_required'),
+  S3_SDK_CHECKSUMS: z.enum(['when_required', 'when_supported']).default('when_supported'),
   /** Create the buckets at start-up (local runs); production buckets are provisioned with Object Lock. */
   S3_CREATE_BUCKETS: bool(true),
 });

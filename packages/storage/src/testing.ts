@@ -6,10 +6,10 @@ export function testS3Settings() {
   return {
     endpoint: process.env.S3_ENDPOINT ?? 'http://127.0.0.1:9000',
     region: process.env.S3_REGION ?? 'us-east-1',
-    accessKeyId: process.env.S3_ACCESS_KEY_ID ?? 'S3RVER',
-    secretAccessKey: process.env.S3_SECRET_ACCESS_KEY ?? 'S3RVER',
+    accessKeyId: process.env.S3_ACCESS_KEY_ID ?? 'oa-archive-local',
+    secretAccessKey: process.env.S3_SECRET_ACCESS_KEY ?? 'oa-archive-local-secret',
     forcePathStyle: true,
-    sdkChecksums: (process.env.S3_SDK_CHECKSUMS as 'when_required' | 'when_supported' | undefined) ?? 'when_required',
+    sdkChecksums: (process.env.S3_SDK_CHECKSUMS as 'when_required' | 'when_supported' | undefined) ?? 'when_supported',
   };
 }
 

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ObjectStore, SizeLimitExceededError, WriteOnceViolationError } from '../src/index.ts';
+import { ObjectStore, SizeLimitExceededError, WriteOnceViolationError, hexToBase64 } from '../src/index.ts';
 import { createTestBuckets } from '../src/testing.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -61,5 +61,65 @@ describe('ObjectStore against the S3 server over HTTP', () => {
     const result = await store.depositOnce({ bucket: archive, key, size: body.length, sha256: sha256(body), open: async () => Readable.from([body.subarray(0, 7e6), body.subarray(7e6)]) });
     expect(result).toMatchObject({ outcome: 'written', verifiedBy: 'read-back', size: body.length });
     expect(await store.digestOf(archive, key)).toEqual({ size: body.length, sha256: sha256(body), sm3: createHash('sm3').update(body).digest('hex') });
+  });
+});
+
+/**
+ * Write-once is a promise of the store, not only of our existence check: these drive the store's own
+ * conditional PUT and checksum verification, and race deposits past the check.
+ */
+describe('write-once against a store that enforces it', () => {
+  const put = (key: string, body: Buffer, extra: Partial<ConstructorParameters<typeof PutObjectCommand>[0]> = {}) =>
+    store.s3.send(new PutObjectCommand({ Bucket: archive, Key: key, Body: body, ContentLength: body.length, ...extra }));
+  const statusOf = async (promise: Promise<unknown>) => {
+    try {
+      await promise;
+      return 200;
+    } catch (error) {
+      return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    }
+  };
+
+  it('the store refuses a conditional PUT on an existing key (412) and keeps the first bytes', async () => {
+    const key = 'A182/2025/conditional/original.txt';
+    expect(await statusOf(put(key, Buffer.from('first'), { IfNoneMatch: '*' }))).toBe(200);
+    expect(await statusOf(put(key, Buffer.from('second'), { IfNoneMatch: '*' }))).toBe(412);
+    expect((await bytesOf(archive, key)).toString()).toBe('first');
+  });
+
+  it('the store refuses a body whose x-amz-checksum-sha256 does not match (400)', async () => {
+    const key = 'A182/2025/checksum/original.txt';
+    const wrong = hexToBase64(sha256(Buffer.from('other bytes')));
+    expect(await statusOf(put(key, Buffer.from('these bytes'), { ChecksumSHA256: wrong }))).toBe(400);
+    expect(await store.head(archive, key)).toBeUndefined();
+  });
+
+  it.each([
+    ['single PUT', 64 * 1024],
+    ['multipart upload', 7 * 1024 * 1024],
+  ])('16 concurrent deposits of different bytes under one key (%s): one is written, the others are refused', async (_label, size) => {
+    const key = `A182/2025/race-${size}/original.bin`;
+    const bodies = Array.from({ length: 16 }, () => randomBytes(size));
+    const results = await Promise.allSettled(
+      bodies.map((body) => store.depositOnce({ bucket: archive, key, size: body.length, sha256: sha256(body), open: async () => Readable.from([body]) })),
+    );
+    const written = results.flatMap((r, i) => (r.status === 'fulfilled' ? [{ i, value: r.value }] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(written).toHaveLength(1);
+    expect(written[0]!.value.outcome).toBe('written');
+    expect(refused).toHaveLength(15);
+    for (const reason of refused) expect(reason).toBeInstanceOf(WriteOnceViolationError);
+    expect(sha256(await bytesOf(archive, key))).toBe(sha256(bodies[written[0]!.i]!));
+  });
+
+  it('16 concurrent deposits of the same bytes: one writes, the others find them present', async () => {
+    const key = 'A182/2025/race-same/original.bin';
+    const body = randomBytes(100_000);
+    const results = await Promise.all(
+      Array.from({ length: 16 }, () => store.depositOnce({ bucket: archive, key, size: body.length, sha256: sha256(body), open: async () => Readable.from([body]) })),
+    );
+    expect(results.filter((r) => r.outcome === 'written')).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'already-present')).toHaveLength(15);
+    expect(sha256(await bytesOf(archive, key))).toBe(sha256(body));
   });
 });
