@@ -57,10 +57,15 @@ node_platform_package() {
 
 # npm_install_prefix PREFIX SPEC — installs SPEC with the machine's npm into PREFIX, atomically: an
 # interrupted install leaves no half-filled PREFIX that a later run would take for a finished one.
+# Called before Node 24 is put on PATH, so npm runs on the machine's own Node and reads its config.
 npm_install_prefix() {
-  local prefix=$1 spec=$2
+  local prefix=$1 spec=$2 globalconfig
+  command -v npm >/dev/null || apt_install nodejs npm
+  # --prefix also moves npm's global config to PREFIX/etc/npmrc: keep the machine's (its registry, its
+  # CA file) by naming it, or a registry behind a private CA fails with SELF_SIGNED_CERT_IN_CHAIN.
+  globalconfig=$(npm config get globalconfig)
   rm -rf "$prefix.partial"
-  npm install --global --prefix "$prefix.partial" --no-fund --no-audit --loglevel=error "$spec" >/dev/null ||
+  npm install --global --prefix "$prefix.partial" --globalconfig "$globalconfig" --no-fund --no-audit --loglevel=error "$spec" >/dev/null ||
     die "npm could not install $spec from the registry (see the npm error above); check the registry settings in ~/.npmrc, or install $spec by hand"
   rm -rf "$prefix"
   mv "$prefix.partial" "$prefix"
@@ -78,29 +83,27 @@ major_of() {
 # lacks them. The machine's Node may be older (20 is end of life); its npm is only used to install.
 PNPM_VERSION=$(sed -nE 's/.*"packageManager": *"pnpm@([0-9.]+)".*/\1/p' "$REPO_ROOT/package.json")
 ensure_node() {
-  local node_dir="$OA_HOME/node24" pnpm_dir="$OA_HOME/pnpm-$PNPM_VERSION" major=0 pkg
-  command -v node >/dev/null && major=$(major_of node)
-  if [ "$major" -lt 24 ]; then
+  local node_dir="$OA_HOME/node24" pnpm_dir="$OA_HOME/pnpm-$PNPM_VERSION" use_own_node=0 pkg
+  if [ "$(command -v node >/dev/null && major_of node || echo 0)" -lt 24 ]; then
+    use_own_node=1
     if [ "$(major_of "$node_dir/bin/node")" != 24 ]; then
-      command -v npm >/dev/null || apt_install nodejs npm
       pkg=$(node_platform_package)
       log "installing Node 24 LTS ($pkg@24 from the npm registry) into $node_dir"
       npm_install_prefix "$node_dir" "$pkg@24"
       [ "$(major_of "$node_dir/bin/node")" = 24 ] || die "$pkg@24 installed no working node binary in $node_dir/bin"
     fi
-    export PATH="$node_dir/bin:$PATH"
   fi
-  # kafkajs 2.2.4 schedules a negative timeout that Node clamps to 1 ms; the warning is noise.
-  case "${NODE_OPTIONS:-}" in *TimeoutNegativeWarning*) ;; *) export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning" ;; esac
   # pnpm goes into a prefix of its own: with Node 24 first on PATH, a plain `npm install --global`
   # would put it under the prefix npm derives from that node, which is not on PATH.
   if [ "$("$pnpm_dir/bin/pnpm" --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
-    command -v npm >/dev/null || apt_install nodejs npm
     log "installing pnpm $PNPM_VERSION into $pnpm_dir"
     npm_install_prefix "$pnpm_dir" "pnpm@$PNPM_VERSION"
   fi
+  [ "$use_own_node" = 1 ] && export PATH="$node_dir/bin:$PATH"
   export PATH="$pnpm_dir/bin:$PATH"
   hash -r
+  # kafkajs 2.2.4 schedules a negative timeout that Node clamps to 1 ms; the warning is noise.
+  case "${NODE_OPTIONS:-}" in *TimeoutNegativeWarning*) ;; *) export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning" ;; esac
 }
 
 # ensure_packages — the workspace's dependencies, exactly as locked.

@@ -3,7 +3,10 @@
 # jars, Debian packages), brings up the local infrastructure, then runs the circular-import check,
 # typecheck, lint and every test (unit, integration, end-to-end) against the real services.
 source "$(dirname "$0")/lib.sh"
+# The bootstrap test installs Node and pnpm again from nothing with the PATH the machine gave us.
+export OA_MACHINE_PATH="${OA_MACHINE_PATH:-$PATH}"
 bash "$REPO_ROOT/infra/local/up.sh"
+bash "$REPO_ROOT/infra/local/ceph.sh" start
 ensure_node
 cd "$REPO_ROOT"
 pnpm check:cycles
