@@ -1,39 +1,87 @@
-import { spawn } from 'node:child_process';
-import { ConversionError, ConversionTimeoutError } from './errors.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ConversionError, ConversionTimeoutError, ToolExitError, ToolSpawnError } from './errors.ts';
+
+/** After the tool exits, how long its output pipes may stay open (held by a descendant) before we settle anyway. */
+const PIPE_GRACE_MS = 2_000;
+/** After a SIGKILL on timeout, how long to wait for the exit before settling anyway (a process stuck in the kernel). */
+const KILL_GRACE_MS = 5_000;
 
 /**
- * Runs a converter command to completion with a time limit. The process gets its own process group
- * so a timeout kills it and anything it started.
+ * Runs a converter command to completion with a time limit, and always settles: on any exit code,
+ * any signal (including a SIGKILL from outside, such as the OOM killer), a failure to start, or the
+ * timeout. The process gets its own process group, killed on timeout and after the tool exits, so
+ * nothing it started outlives the call.
  */
-export async function runTool(tool: string, command: string, args: string[], options: { timeoutMs: number; cwd?: string }): Promise<{ stdout: string; stderr: string }> {
+export function runTool(tool: string, command: string, args: string[], options: { timeoutMs: number; cwd?: string }): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let child: ChildProcess;
+    try {
+      child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    } catch (error) {
+      // Raised synchronously for arguments Node refuses (a NUL byte in a path, say).
+      reject(new ConversionError(tool, `could not start ${command}: ${(error as Error).message}`, { retryable: false, cause: error }));
+      return;
+    }
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-64_000)));
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-64_000)));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
+    child.stdout!.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-64_000)));
+    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-64_000)));
+
+    let settled = false;
+    let timedOut = false;
+    let ended: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      for (const t of timers) clearTimeout(t);
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+      const tail = lastLines(stderr || stdout);
+      if (timedOut) reject(new ConversionTimeoutError(tool, options.timeoutMs, { killed: 'its process group was killed', stderrTail: tail }));
+      else if (!ended) reject(new ConversionError(tool, `${command} ended without an exit status: ${tail}`, { retryable: true }));
+      else if (ended.exitCode === 0) resolve({ stdout, stderr });
+      else reject(new ToolExitError(tool, ended, tail));
+    };
+
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        killGroup(child);
+        timers.push(setTimeout(settle, KILL_GRACE_MS));
+      }, options.timeoutMs),
+    );
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (settled) return;
+      if (child.pid === undefined) {
+        // Never started: there is no process to wait for.
+        settled = true;
+        for (const t of timers) clearTimeout(t);
+        reject(new ToolSpawnError(tool, command, error));
       }
-      reject(new ConversionTimeoutError(tool, options.timeoutMs));
-    }, options.timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new ConversionError(tool, `could not start ${command}: ${error.message}`, { retryable: false, cause: error }));
     });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve({ stdout, stderr });
-      else if (signal !== 'SIGKILL') reject(new ConversionError(tool, `exited with ${code ?? signal}: ${lastLines(stderr || stdout)}`, { retryable: false }));
+    child.once('exit', (exitCode, signal) => {
+      ended = { exitCode, signal };
+      // Whatever the tool left running in its group goes with it.
+      killGroup(child);
+      timers.push(setTimeout(settle, PIPE_GRACE_MS));
     });
+    child.once('close', settle);
   });
 }
 
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is already empty; EPERM: what is left is not ours to kill. Neither can be
+    // helped here, and throwing from an event handler would take the worker down.
+  }
+}
+
 function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-3).join(' | ') || 'no output';
+  return text.trim().split('\n').slice(-3).join(' | ');
 }
 
 /** The first line a tool prints about its version, for the PREMIS agent. */

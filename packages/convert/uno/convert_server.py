@@ -7,7 +7,10 @@ It starts soffice with its own user profile (instances sharing a profile silentl
 connects to it, prints {"ready": true, "version": "..."} and then reads one JSON request per line on
 stdin: {"id": "...", "input": "/path/in.docx", "output": "/path/out.pdf", "pdfVersion": 2}
 and answers one JSON line each: {"id": "...", "ok": true, "ms": 71} or {"id": "...", "ok": false,
-"error": "..."}. EOF on stdin stops soffice and exits. Uses Debian's python3-uno.
+"error": "..."}. A health check {"id": "...", "op": "ping"} answers {"id": "...", "ok": true} only if
+soffice still runs and answers over UNO, else {"id": "...", "ok": false, "error": "..."}: the bridge
+outlives a soffice killed from outside, so the caller asks before trusting it. EOF on stdin stops
+soffice and exits. Uses Debian's python3-uno.
 """
 import json
 import os
@@ -81,6 +84,18 @@ def convert(desktop, request):
         document.close(True)
 
 
+def health(soffice, desktop):
+    """None when soffice runs and answers over UNO, else why not."""
+    code = soffice.poll()
+    if code is not None:
+        return "soffice exited (%s)" % ("signal %d" % -code if code < 0 else "code %d" % code)
+    try:
+        desktop.getFrames().getCount()
+    except Exception as error:
+        return "soffice does not answer over UNO: %s" % (str(error) or error.__class__.__name__)
+    return None
+
+
 def main():
     profile, pipe = sys.argv[1], sys.argv[2]
     soffice = subprocess.Popen(
@@ -103,6 +118,10 @@ def main():
             if not line.strip():
                 continue
             request = json.loads(line)
+            if request.get("op") == "ping":
+                problem = health(soffice, desktop)
+                reply({"id": request["id"], "ok": problem is None, **({"error": problem} if problem else {})})
+                continue
             started = time.monotonic()
             try:
                 export = convert(desktop, request)
