@@ -55,7 +55,7 @@ PROPS
   )
   log "starting S3Proxy $S3PROXY_VERSION on 127.0.0.1:$PORT (data in $DATA_DIR)"
   nohup java -Xms64m -Xmx512m -XX:+UseSerialGC -jar "$S3PROXY_JAR" --properties "$properties" \
-    >"$OA_HOME/logs/s3-$PORT.log" 2>&1 </dev/null &
+    >"$OA_HOME/logs/s3-$PORT.log" 2>&1 </dev/null 8>&- &
   echo $! >"$PIDFILE"
   wait_for_port 127.0.0.1 "$PORT" 60 "S3 server"
   log "S3 server is up (pid $(cat "$PIDFILE"))"

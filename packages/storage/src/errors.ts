@@ -27,3 +27,11 @@ export class DepositVerificationError extends ObjectStoreError {
     super(bucket, key, `s3://${bucket}/${key} failed verification after writing: ${detail}`, true);
   }
 }
+
+/** The store does not hold an archive object under the Object Lock asked for, even after setting it. */
+export class ObjectLockNotAppliedError extends ObjectStoreError {
+  override readonly name = 'ObjectLockNotAppliedError';
+  constructor(bucket: string, key: string, detail: string) {
+    super(bucket, key, `s3://${bucket}/${key} is not locked as required: ${detail}`, false);
+  }
+}

@@ -1,7 +1,12 @@
 export { createS3Client, ensureBuckets, isNotFound } from './client.ts';
 export type { S3Settings } from './client.ts';
-export { DepositVerificationError, ObjectStoreError, WriteOnceViolationError } from './errors.ts';
+export { DepositVerificationError, ObjectLockNotAppliedError, ObjectStoreError, WriteOnceViolationError } from './errors.ts';
 export { DigestingStream, SizeLimitExceededError, base64ToHex, hexToBase64 } from './hashing.ts';
 export type { Fixity } from './hashing.ts';
+export { listKeys } from './listing.ts';
+export { abortStaleMultipartUploads } from './multipart.ts';
+export type { AbortedUpload } from './multipart.ts';
 export { ObjectStore } from './objectStore.ts';
-export type { DepositResult, ObjectLock, StoredObject } from './objectStore.ts';
+export type { DepositResult, StoredObject } from './objectStore.ts';
+export { readObjectLock } from './objectLock.ts';
+export type { ObjectLock, ObjectLockState } from './objectLock.ts';

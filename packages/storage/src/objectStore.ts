@@ -5,6 +5,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { DepositVerificationError, WriteOnceViolationError } from './errors.ts';
 import { DigestingStream, base64ToHex, hexToBase64, type Fixity } from './hashing.ts';
 import { isNotFound, isPreconditionFailed } from './client.ts';
+import { ensureObjectLock, type ObjectLock } from './objectLock.ts';
 
 export interface StoredObject {
   bucket: string;
@@ -13,16 +14,6 @@ export interface StoredObject {
   sha256: string;
   /** Present where the bytes passed through us (staging); a deposit verifies by SHA-256. */
   sm3?: string;
-}
-
-/**
- * S3 Object Lock for an archive object: a retention period (COMPLIANCE cannot be shortened by anyone)
- * and, for permanent records, a legal hold that has no end date. Only for buckets created with Object Lock.
- */
-export interface ObjectLock {
-  mode: 'COMPLIANCE' | 'GOVERNANCE';
-  retainUntil?: Date;
-  legalHold?: boolean;
 }
 
 export interface DepositResult extends StoredObject {
@@ -81,11 +72,15 @@ export class ObjectStore {
     return digest.result();
   }
 
-  async head(bucket: string, key: string): Promise<{ size: number; sha256?: string } | undefined> {
+  async head(bucket: string, key: string): Promise<{ size: number; sha256?: string; versionId?: string } | undefined> {
     try {
       const head = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
       const full = head.ChecksumSHA256 && head.ChecksumType !== 'COMPOSITE' && !head.ChecksumSHA256.includes('-');
-      return { size: head.ContentLength ?? 0, ...(full ? { sha256: base64ToHex(head.ChecksumSHA256!) } : {}) };
+      return {
+        size: head.ContentLength ?? 0,
+        ...(full ? { sha256: base64ToHex(head.ChecksumSHA256!) } : {}),
+        ...(head.VersionId && head.VersionId !== 'null' ? { versionId: head.VersionId } : {}),
+      };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -97,7 +92,9 @@ export class ObjectStore {
    * the bytes were staged); `open` gives a fresh stream of them. An object already there with the same
    * digest is accepted as ours; with another digest it is a write-once violation, never overwritten.
    * Conditional PUT (If-None-Match) guards the race where the store honours it; the existence check
-   * guards stores that ignore it. Every write is verified after the fact.
+   * guards stores that ignore it (Ceph RGW 16.2 does on versioned buckets, so on every Object Lock
+   * bucket). Every write is verified after the fact, and so is its Object Lock, which is set afterwards
+   * where the store dropped it (see `ensureObjectLock`).
    */
   async depositOnce(args: {
     bucket: string;
@@ -116,7 +113,7 @@ export class ObjectStore {
         }
       : {};
     const existing = await this.head(args.bucket, args.key);
-    if (existing) return { ...(await this.#confirmSame(args, existing)), outcome: 'already-present' };
+    if (existing) return this.#accept(args, existing, 'already-present');
 
     try {
       if (args.size <= this.#multipartThreshold) {
@@ -156,11 +153,23 @@ export class ObjectStore {
       if (!isPreconditionFailed(error)) throw error;
       const raced = await this.head(args.bucket, args.key);
       if (!raced) throw error;
-      return { ...(await this.#confirmSame(args, raced)), outcome: 'already-present' };
+      return this.#accept(args, raced, 'already-present');
     }
     const written = await this.head(args.bucket, args.key);
     if (!written) throw new DepositVerificationError(args.bucket, args.key, 'object not found after writing');
-    return { ...(await this.#confirmSame(args, written, DepositVerificationError)), outcome: 'written' };
+    return this.#accept(args, written, 'written', DepositVerificationError);
+  }
+
+  /** Confirms that the stored bytes are the expected ones, then that they are locked as asked. */
+  async #accept(
+    args: { bucket: string; key: string; size: number; sha256: string; lock?: ObjectLock },
+    found: { size: number; sha256?: string; versionId?: string },
+    outcome: DepositResult['outcome'],
+    ErrorClass: typeof WriteOnceViolationError | typeof DepositVerificationError = WriteOnceViolationError,
+  ): Promise<DepositResult> {
+    const confirmed = await this.#confirmSame(args, found, ErrorClass);
+    if (args.lock) await ensureObjectLock(this.s3, args.bucket, args.key, args.lock, found.versionId);
+    return { ...confirmed, outcome };
   }
 
   async #confirmSame(
