@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { archivalText } from './archivalText.ts';
 import {
   DOCUMENT_FINALIZED_SCHEMA,
   DOCUMENT_FINALIZED_TYPE,
@@ -11,14 +12,14 @@ import {
 /** CloudEvents 1.0 context attributes we rely on (structured JSON mode). */
 const envelopeSchema = z.object({
   specversion: z.literal('1.0'),
-  id: z.string().min(1).max(200),
-  source: z.string().min(1).max(500),
+  id: archivalText().min(1).max(200),
+  source: archivalText().min(1).max(500),
   type: z.literal(DOCUMENT_FINALIZED_TYPE),
   time: z.iso.datetime({ offset: true }).optional(),
-  subject: z.string().optional(),
-  datacontenttype: z.string().optional(),
-  dataschema: z
-    .string()
+  subject: archivalText().max(1000).optional(),
+  datacontenttype: archivalText().max(200).optional(),
+  dataschema: archivalText()
+    .max(500)
     .refine((s) => s.startsWith(SUPPORTED_SCHEMA_PREFIX), {
       message: `unsupported dataschema; this intake reads ${SUPPORTED_SCHEMA_PREFIX}x`,
     })
@@ -47,10 +48,19 @@ export type ParseResult =
   | { ok: true; event: DocumentFinalizedEvent }
   | { ok: false; reason: string; issues: ContractIssue[] };
 
-/** A Kafka record as far as the contract cares: value bytes and string headers. */
+/**
+ * A Kafka record as far as the contract cares: value bytes and headers (names lower-cased), as text or
+ * as the bytes Kafka delivered; the contract decodes the ones it reads and refuses those that are not UTF-8.
+ */
 export interface RawMessage {
   value: Buffer | null;
-  headers: Record<string, string | undefined>;
+  headers: Record<string, string | Buffer | undefined>;
+}
+
+/** Input echoed in a reason: quoted, shortened, control characters and lone surrogates escaped (JSON does C0 and surrogates). */
+function quoted(text: string, max = 100): string {
+  const shown = JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+  return shown.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function fail(reason: string, issues: ContractIssue[] = []): ParseResult {
@@ -64,8 +74,20 @@ function toIssues(error: z.ZodError, prefix: string): ContractIssue[] {
   }));
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 text, or undefined for bytes that are not: decoding them leniently would silently replace characters. */
+function decodeUtf8(bytes: Buffer): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseJson(value: Buffer): { ok: true; json: unknown } | { ok: false; reason: string } {
-  const text = value.toString('utf8');
+  const text = decodeUtf8(value);
+  if (text === undefined) return { ok: false, reason: 'value is not UTF-8 text (JSON must be UTF-8)' };
   try {
     return { ok: true, json: JSON.parse(text) };
   } catch (error) {
@@ -76,26 +98,44 @@ function parseJson(value: Buffer): { ok: true; json: unknown } | { ok: false; re
 /**
  * Reads a "document finalized" event from a Kafka record, in either CloudEvents Kafka binding:
  * structured (the whole event as JSON value) or binary (attributes in `ce_*` headers, data as value).
- * Never throws: a violation comes back with a reason fit for the dead-letter topic.
+ * Never throws: a violation comes back with a reason fit for the dead-letter topic. A check that breaks
+ * on hostile input is a violation too, so that no record can stop the consumer that reads it.
  */
 export function parseDocumentFinalized(message: RawMessage): ParseResult {
+  try {
+    return parseRecord(message);
+  } catch (error) {
+    return fail(`the contract check could not read this record: ${(error as Error).message}`);
+  }
+}
+
+function parseRecord(message: RawMessage): ParseResult {
   if (!message.value || message.value.length === 0) return fail('empty message value');
   const parsed = parseJson(message.value);
   if (!parsed.ok) return fail(parsed.reason);
 
-  const contentType = message.headers['content-type'] ?? '';
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (value === undefined || (name !== 'content-type' && !name.startsWith('ce_'))) continue;
+    const text = typeof value === 'string' ? value : decodeUtf8(value);
+    if (text === undefined) return fail(`header ${quoted(name)} is not UTF-8 text`, [{ path: quoted(name.startsWith('ce_') ? name.slice(3) : name), message: 'not UTF-8 text' }]);
+    headers[name] = text;
+  }
+
+  const contentType = headers['content-type'] ?? '';
   let candidate: unknown;
-  if (message.headers['ce_specversion'] !== undefined) {
+  // Any ce_ header means binary mode: a missing ce_specversion is then a violation named as such.
+  if (Object.keys(headers).some((name) => name.startsWith('ce_'))) {
     const attributes: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(message.headers)) {
-      if (name.startsWith('ce_') && value !== undefined) attributes[name.slice(3)] = value;
+    for (const [name, value] of Object.entries(headers)) {
+      if (name.startsWith('ce_')) attributes[name.slice(3)] = value;
     }
     if (contentType) attributes.datacontenttype = contentType;
     candidate = { ...attributes, data: parsed.json };
   } else if (contentType === '' || contentType.startsWith('application/cloudevents+json')) {
     candidate = parsed.json;
   } else {
-    return fail(`content-type ${contentType} is neither CloudEvents structured JSON nor binary mode`);
+    return fail(`content-type ${quoted(contentType)} is neither CloudEvents structured JSON nor binary mode`);
   }
 
   const envelope = envelopeSchema.safeParse(candidate);

@@ -1,3 +1,4 @@
+export * from './archivalText.ts';
 export * from './documentFinalized.ts';
 export * from './cloudEvent.ts';
 export * from './ingestKey.ts';

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Partitioners, type ITopicConfig, type logCreator, type Producer } from 'kafkajs';
 import type { Logger } from '@oa-archive/observability';
+import { describeKafkaConnection, kafkaJsConnectionOf, redactSecrets, type KafkaConnection } from './connection.ts';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -12,16 +13,21 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 function pinoLogCreator(logger: Logger): logCreator {
   return () => ({ namespace, level, log }) => {
     const { message, timestamp: _t, logger: _l, ...rest } = log;
-    logger[LEVELS[level] ?? 'info']({ kafka: namespace, ...rest }, message);
+    logger[LEVELS[level] ?? 'info']({ kafka: namespace, ...(redactSecrets(rest) as object) }, message);
   };
 }
 
-export function createKafka(options: { clientId: string; brokers: string[]; logger: Logger }): Kafka {
+/** A kafkajs client for the given brokers, with SASL and TLS when the connection asks for them. */
+export function createKafka(options: { clientId: string; logger: Logger } & KafkaConnection): Kafka {
+  const { clientId, logger, ...connection } = options;
+  if (connection.sasl?.mechanism === 'plain' && !connection.tls) {
+    logger.warn({ kafka: describeKafkaConnection(connection) }, 'SASL PLAIN without TLS sends the Kafka password in clear; set KAFKA_TLS=true');
+  }
   return new Kafka({
-    clientId: options.clientId,
-    brokers: options.brokers,
+    clientId,
+    ...kafkaJsConnectionOf(connection),
     logLevel: logLevel.WARN,
-    logCreator: pinoLogCreator(options.logger.child({ component: 'kafkajs' })),
+    logCreator: pinoLogCreator(logger.child({ component: 'kafkajs' })),
     retry: { initialRetryTime: 300, retries: 8 },
   });
 }

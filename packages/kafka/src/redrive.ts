@@ -6,6 +6,7 @@ interface DeadLetterMessage {
   reason: string;
   origin: { topic: string; partition: number; offset: string; key: string | null };
   headers: Record<string, string | undefined>;
+  binaryHeaders?: Record<string, string>;
   value: { encoding: 'utf8' | 'base64'; content: string } | null;
 }
 
@@ -89,12 +90,14 @@ export async function redriveDeadLetters(kafka: Kafka, options: { deadLetterTopi
         } catch {
           // Not a dead letter of ours: counted as skipped, never re-sent.
         }
+        // A letter without its value (too large to carry) cannot be re-sent from here: it stays skipped.
         if (!letter?.value || !letter.origin?.topic) {
           skipped++;
           return;
         }
         const bytes = letter.value.encoding === 'base64' ? Buffer.from(letter.value.content, 'base64') : Buffer.from(letter.value.content, 'utf8');
-        const headers = Object.fromEntries(Object.entries(letter.headers ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+        const headers: Record<string, string | Buffer> = Object.fromEntries(Object.entries(letter.headers ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+        for (const [name, base64] of Object.entries(letter.binaryHeaders ?? {})) headers[name] = Buffer.from(base64, 'base64');
         await producer.send({ topic: letter.origin.topic, messages: [{ key: letter.origin.key, value: bytes, headers: { ...headers, 'x-redriven-from': `${options.deadLetterTopic}` } }] });
       },
       { timeoutMs: options.timeoutMs ?? 30_000, ...(options.limit !== undefined ? { limit: options.limit } : {}) },

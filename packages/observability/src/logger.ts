@@ -4,7 +4,7 @@ export type { Logger } from 'pino';
 
 /**
  * Paths that may carry credentials anywhere we log them: bearer tokens of OA sources, the
- * S3 secret, connection strings with passwords, HTTP authorization headers.
+ * S3 secret, the Kafka SASL password, connection strings with passwords, HTTP authorization headers.
  */
 export const REDACTED_PATHS = [
   'token',
@@ -20,6 +20,9 @@ export const REDACTED_PATHS = [
   '*.secretAccessKey',
   'S3_SECRET_ACCESS_KEY',
   '*.S3_SECRET_ACCESS_KEY',
+  'KAFKA_SASL_PASSWORD',
+  '*.KAFKA_SASL_PASSWORD',
+  '*.sasl.password',
   'OA_SOURCES',
   '*.OA_SOURCES',
 ];
