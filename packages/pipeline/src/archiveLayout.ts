@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IngestRecord } from '@oa-archive/catalog';
 
 /**
@@ -26,12 +27,24 @@ export function filedPrefixOf(c: { referenceCode: string; year: number; category
   return [safeSegment(fonds), String(c.year), safeSegment(c.category), safeSegment(c.retention), safeSegment(c.referenceCode)].join('/');
 }
 
+/**
+ * An OA-supplied id as one key segment, distinct ids never sharing one (safeSegment alone maps `a/b`
+ * and `a_b`, or two normalisations of one name, to the same text). A plain id — `A-Za-z0-9._-`, not
+ * starting with a dot, at most 120 long — stands as it is; any other is shown readably (shortened)
+ * with `~` and the SHA-256 of its exact UTF-8 bytes after it. A plain id has no `~`, so the forms
+ * cannot meet, and within the second the digest decides.
+ */
+export function idSegment(id: string): string {
+  if (/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,119}$/.test(id)) return id;
+  return `${safeSegment(id, 80)}~${createHash('sha256').update(id, 'utf8').digest('hex')}`;
+}
+
 /** Where a quarantined document's objects live, by source / year finalized / document id / version. */
 export function archivePrefixOf(ingest: Pick<IngestRecord, 'source' | 'documentId' | 'version' | 'finalizedAt'>): string {
   return [
-    safeSegment(ingest.source),
+    idSegment(ingest.source),
     String(ingest.finalizedAt.getUTCFullYear()),
-    safeSegment(ingest.documentId),
+    idSegment(ingest.documentId),
     `v${ingest.version}`,
   ].join('/');
 }

@@ -1,21 +1,21 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
-import { STAGES } from '@oa-archive/contracts';
 import { registerApi } from './api.ts';
 import { authorize } from './auth.ts';
+import { fastifyTrustProxy } from './config.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { createMetrics } from './metrics.ts';
 import { registerPages } from './pages.ts';
+import { registerQueueBoards } from './queueBoard.ts';
 
 /** The console: operator pages, the admin API, bull-board, metrics and health, behind token roles. */
 export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // pino is Fastify's own logger; only the type parameters differ.
     loggerInstance: deps.logger.child({ component: 'http' }) as unknown as FastifyBaseLogger,
+    // Only the configured proxies may say the request came over TLS (request.protocol) or from whom.
+    trustProxy: fastifyTrustProxy(deps.config.CONSOLE_TRUST_PROXY),
   });
   await app.register(cookie);
   await app.register(formbody);
@@ -33,18 +33,6 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
   await registerApi(app, deps);
   await registerPages(app, deps);
 
-  // bull-board: every stage queue, behind operator rights (it can retry and remove jobs).
-  const board = new FastifyAdapter();
-  createBullBoard({ queues: STAGES.map((s) => new BullMQAdapter(deps.queues.queue(s))), serverAdapter: board });
-  board.setBasePath('/queues');
-  await app.register(
-    async (scope) => {
-      scope.addHook('onRoute', (route) => {
-        route.config = { ...(route.config as object), role: 'operator' };
-      });
-      await scope.register(board.registerPlugin());
-    },
-    { prefix: '/queues' },
-  );
+  await registerQueueBoards(app, deps);
   return app;
 }

@@ -27,7 +27,9 @@ function presentedToken(request: FastifyRequest): { token: string; viaCookie: bo
 /**
  * Every route that declares a role needs a valid token of at least that role: 401 without one, 403
  * with too little. Denials are logged with who and what. A state-changing request made with the
- * cookie must also carry `x-requested-with` (pages send it; another site's form cannot).
+ * cookie must also show it came from our own pages: `x-requested-with` (our pages send it) or the
+ * browser's own `Sec-Fetch-Site: same-origin` (bull-board's UI), neither of which another site's
+ * form can send.
  */
 export function authorize(db: Queryable) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
@@ -45,7 +47,8 @@ export function authorize(db: Queryable) {
       request.log.warn({ route: request.routeOptions.url, method: request.method, principal: principal.name, role: principal.role, needed }, 'access denied (403)');
       return reply.code(403).send({ error: `${principal.name} is ${principal.role}; this needs ${needed}` });
     }
-    if (presented!.viaCookie && request.method !== 'GET' && request.headers['x-requested-with'] !== 'oa-console') {
+    const fromOurPages = request.headers['x-requested-with'] === 'oa-console' || request.headers['sec-fetch-site'] === 'same-origin';
+    if (presented!.viaCookie && request.method !== 'GET' && request.method !== 'HEAD' && !fromOurPages) {
       request.log.warn({ route: request.routeOptions.url, principal: principal.name }, 'cookie request without x-requested-with refused (403)');
       return reply.code(403).send({ error: 'state-changing requests from the pages must send x-requested-with: oa-console' });
     }

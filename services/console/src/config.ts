@@ -1,5 +1,50 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { databaseEnv, int, kafkaEnv, loadConfig, logEnv, pipelineEnv, redisEnv } from '@oa-archive/config';
+
+/** Names proxy-addr (Fastify's trustProxy) understands for well-known ranges. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+const isAddressOrCidr = (entry: string) => {
+  if (RANGE_NAMES.has(entry) || isIP(entry) !== 0) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  return rest.length === 0 && family !== 0 && /^\d{1,3}$/.test(bits ?? '') && Number(bits) <= (family === 4 ? 32 : 128);
+};
+
+/**
+ * Which proxies may speak for the client (X-Forwarded-For/-Proto/-Host): `off`, a comma list of
+ * addresses and CIDRs, or a hop count. Never "everyone": a client could then claim to have come over
+ * TLS. A hop count trusts whoever is that near, so it is safe only where nothing but the proxies can
+ * reach the console; prefer the list.
+ */
+export const trustProxySetting = z
+  .string()
+  .default('off')
+  .transform((text, ctx): false | number | string[] => {
+    const value = text.trim();
+    if (value === '' || value === 'off' || value === 'false') return false;
+    if (/^\d+$/.test(value)) {
+      if (Number(value) >= 1) return Number(value);
+      ctx.addIssue({ code: 'custom', message: 'a hop count must be 1 or more (or say off)' });
+      return z.NEVER;
+    }
+    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+    const bad = entries.filter((e) => !isAddressOrCidr(e));
+    if (bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `not an address or CIDR: ${bad.join(', ')}; say off, a hop count, or a list such as 10.0.0.0/8,127.0.0.1` });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+/**
+ * Fastify's own trustProxy takes a hop count as "trust nobody" (it cannot check the peer), so the
+ * count becomes a function of the hop: the n nearest are trusted.
+ */
+export function fastifyTrustProxy(setting: false | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
+}
 
 export const consoleEnv = z.object({
   ...logEnv.shape,
@@ -10,6 +55,10 @@ export const consoleEnv = z.object({
   /** Loopback by default: put a TLS-terminating proxy in front to serve it further. */
   CONSOLE_HOST: z.string().default('127.0.0.1'),
   CONSOLE_PORT: int(8080, 0),
+  /** The proxies in front of the console whose X-Forwarded-* headers count (see trustProxySetting). */
+  CONSOLE_TRUST_PROXY: trustProxySetting,
+  /** `auto`: the session cookie is Secure when the request came over TLS (directly or per a trusted proxy); `always`: on every response. */
+  CONSOLE_COOKIE_SECURE: z.enum(['auto', 'always']).default('auto'),
   /** The intake consumer group whose lag the overview shows. */
   KAFKA_GROUP_ID: z.string().min(1).default('archive-intake'),
   RETENTION_SCHEDULE: z.string().min(1).optional(),
@@ -17,6 +66,9 @@ export const consoleEnv = z.object({
   REPLAY_PER_SECOND: z.coerce.number().positive().default(5),
 });
 export type ConsoleConfig = z.infer<typeof consoleEnv>;
+
+/** PostgreSQL connections the console holds at most (one replica: its part of the connection budget). */
+export const CONSOLE_POOL_SIZE = 6;
 
 export function loadConsoleConfig(env: Record<string, string | undefined> = process.env): ConsoleConfig {
   return loadConfig(consoleEnv, env);

@@ -1,13 +1,28 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { isAllowedOrigin, type OaSource } from '@oa-archive/config';
 import { SizeLimitExceededError } from '@oa-archive/storage';
 import { stagingKeyOf } from '../archiveLayout.ts';
 import type { StageHandler } from '../context.ts';
 import { ComponentTooLargeError, FetchHttpError, FetchRefusedError, FetchTimeoutError } from '../errors.ts';
 
 /**
- * Streams each component from the OA into staging, hashing it on the way. Only hosts configured for
- * the event's source are contacted, redirects are not followed, and size and time are bounded.
+ * Why a component URL may not be fetched for this source, or undefined when it may. The origin
+ * (scheme, host, port as `URL.origin` normalises them) must be one the source lists, so a token meant
+ * for https never goes over plain http unless the source lists that http origin itself.
+ */
+export function componentUrlRefusal(sourceName: string, source: OaSource, url: URL): string | undefined {
+  if (url.username || url.password) return `points at ${url.origin} with credentials in the URL; the source's token is the only credential sent`;
+  if (!isAllowedOrigin(source, url)) {
+    return `points at ${url.origin}, which is not an allowed origin of source "${sourceName}" (allowed: ${source.allowedOrigins.join(', ')})`;
+  }
+  return undefined;
+}
+
+/**
+ * Streams each component from the OA into staging, hashing it on the way. Only origins configured for
+ * the event's source are contacted, redirects are not followed (a redirect could lead the token or
+ * the request anywhere), and size and time are bounded.
  * A component already staged by an earlier attempt is not fetched again.
  */
 export const fetchStage: StageHandler = async ({ ingest, deps, log }) => {
@@ -22,9 +37,8 @@ export const fetchStage: StageHandler = async ({ ingest, deps, log }) => {
       continue;
     }
     const url = new URL(component.sourceUrl);
-    if (!source.allowedHosts.includes(url.host)) {
-      throw new FetchRefusedError(`component ${component.ordinal} points at ${url.host}, which is not an allowed host of source "${ingest.source}"`);
-    }
+    const refusal = componentUrlRefusal(ingest.source, source, url);
+    if (refusal) throw new FetchRefusedError(`component ${component.ordinal} ${refusal}`);
     const limit = settings.fetch.maxBytes;
     if (component.declaredSize !== null && component.declaredSize > limit) throw new ComponentTooLargeError(component.fileName, limit);
 

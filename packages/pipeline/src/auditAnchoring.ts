@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { text } from 'node:stream/consumers';
+import { Readable } from 'node:stream';
+import {
+  anchorBody,
+  anchorKeyOf,
+  AUDIT_ANCHOR_PREFIX,
+  auditHeadOf,
+  checkAuditAnchors,
+  parseAnchor,
+  withAnchorLock,
+  type AuditAnchor,
+  type Catalog,
+} from '@oa-archive/catalog';
+import type { Logger } from '@oa-archive/observability';
+import { listKeys, type ObjectLock, type ObjectStore } from '@oa-archive/storage';
+
+/** Where anchors go: the archive bucket, under AUDIT_ANCHOR_PREFIX; locked like archive objects where configured. */
+export interface AnchorTarget {
+  catalog: Catalog;
+  store: ObjectStore;
+  bucket: string;
+  /** The archive's S3_OBJECT_LOCK: where it is on, an anchor gets a legal hold, which has no end date. */
+  objectLock?: 'off' | 'governance' | 'compliance';
+}
+
+const lockOf = (mode: AnchorTarget['objectLock']): ObjectLock | undefined =>
+  mode && mode !== 'off' ? { mode: mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', legalHold: true } : undefined;
+
+export type AnchorResult =
+  | { outcome: 'written' | 'already-present'; anchor: AuditAnchor; key: string }
+  /** The chain has no event yet. */
+  | { outcome: 'empty' }
+  /** Another process is anchoring right now. */
+  | { outcome: 'busy' };
+
+/**
+ * Writes the chain's current head to the store, write-once (If-None-Match). The same head gives the
+ * same bytes, so a second run or replica finds it already there; a head whose hash differs from the
+ * anchor at its sequence number is a WriteOnceViolationError, never an overwrite.
+ */
+export async function anchorAuditChain(target: AnchorTarget): Promise<AnchorResult> {
+  const result = await withAnchorLock(target.catalog.pool, async (): Promise<AnchorResult> => {
+    const head = await auditHeadOf(target.catalog.pool);
+    if (!head) return { outcome: 'empty' };
+    const key = anchorKeyOf(head.seq);
+    const body = anchorBody(head);
+    const lock = lockOf(target.objectLock);
+    const stored = await target.store.depositOnce({
+      bucket: target.bucket,
+      key,
+      size: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      contentType: 'application/json',
+      ...(lock ? { lock } : {}),
+      open: async () => Readable.from([body]),
+    });
+    return { outcome: stored.outcome, anchor: head, key };
+  });
+  return result.ran ? result.value : { outcome: 'busy' };
+}
+
+/** Every anchor in the bucket, oldest first. A malformed one is an AuditAnchorError. */
+export async function readAuditAnchors(store: ObjectStore, bucket: string): Promise<AuditAnchor[]> {
+  const anchors: AuditAnchor[] = [];
+  for await (const key of listKeys(store.s3, bucket, AUDIT_ANCHOR_PREFIX)) {
+    anchors.push(parseAnchor(key, await text(await store.getStream(bucket, key))));
+  }
+  return anchors;
+}
+
+/** For `archive audit verify`: the chain recomputed against every anchor, as report lines. */
+export async function verifyAuditAnchors(target: Pick<AnchorTarget, 'catalog' | 'store' | 'bucket'>): Promise<{ ok: boolean; lines: string[] }> {
+  const anchors = await readAuditAnchors(target.store, target.bucket);
+  if (anchors.length === 0) return { ok: true, lines: [`no audit anchors under s3://${target.bucket}/${AUDIT_ANCHOR_PREFIX} yet (the worker writes one every AUDIT_ANCHOR_INTERVAL_MS; or run: archive audit anchor)`] };
+  const mismatches = await checkAuditAnchors(target.catalog.pool, anchors);
+  const last = anchors.at(-1)!;
+  return {
+    ok: mismatches.length === 0,
+    lines: [
+      ...mismatches.map((m) => `AUDIT CHAIN DOES NOT MATCH ITS ANCHOR at event ${m.seq}: ${m.reason}`),
+      `audit anchors matching the recomputed chain: ${anchors.length - mismatches.length} of ${anchors.length} (latest at event ${last.seq}, ${last.at})`,
+    ],
+  };
+}
+
+/**
+ * Anchors on a timer, in every worker process; the advisory lock lets one replica write per round.
+ * The first round comes one interval after start, so a restarting worker adds nothing. A failed round
+ * is logged and the next one tries again.
+ */
+export function startAuditAnchoring(target: AnchorTarget & { intervalMs: number; logger: Logger }): { stop(): Promise<void> } {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const round = async () => {
+    try {
+      const result = await anchorAuditChain(target);
+      if (result.outcome === 'written') target.logger.info({ seq: result.anchor.seq, key: result.key }, 'audit chain anchored');
+    } catch (error) {
+      target.logger.error({ err: error, bucket: target.bucket }, 'audit chain anchoring failed; the next round tries again');
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = round().finally(schedule);
+    }, target.intervalMs);
+    timer.unref();
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
