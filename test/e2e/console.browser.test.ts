@@ -54,7 +54,7 @@ beforeAll(async () => {
     S3_QUARANTINE_BUCKET: uniqueName('browser-quarantine'),
     STAGE_ATTEMPTS: '2',
     STAGE_BACKOFF_MS: '50',
-    OA_SOURCES: JSON.stringify({ 'oa-simulator': { allowedHosts: [new URL(baseUrl).host, new URL(flakyUrl).host], token: TOKEN } }),
+    OA_SOURCES: JSON.stringify({ 'oa-simulator': { allowedOrigins: [new URL(baseUrl).origin, new URL(flakyUrl).origin], token: TOKEN } }),
     CONSOLE_PORT: '0',
     WORKER_OPS_PORT: '0',
     INTAKE_OPS_PORT: '0',

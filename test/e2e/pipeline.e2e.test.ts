@@ -46,7 +46,7 @@ beforeAll(async () => {
     S3_QUARANTINE_BUCKET: uniqueName('e2e-quarantine'),
     WORKER_OPS_PORT: '0',
     INTAKE_OPS_PORT: '0',
-    OA_SOURCES: JSON.stringify({ 'oa-simulator': { allowedHosts: [new URL(baseUrl).host], token: TOKEN } }),
+    OA_SOURCES: JSON.stringify({ 'oa-simulator': { allowedOrigins: [new URL(baseUrl).origin], token: TOKEN } }),
   });
   worker = await startWorker(loadWorkerConfig(env), testLogger());
   intake = await startIntake(loadIntakeConfig(env), testLogger());

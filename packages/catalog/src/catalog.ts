@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { DocumentFinalizedEvent, IngestStatus, Stage } from '@oa-archive/contracts';
 import { appendAuditEvent } from './audit.ts';
 import { inTransaction, type Queryable } from './db.ts';
+import { applyTransition, isActive, lockIngest, stageOf, type Failure, type IngestEvent, type TransitionRequest, type TransitionResult } from './ingestState.ts';
 
 /** The catalog's view of one ingest. */
 export interface IngestRecord {
@@ -24,6 +25,9 @@ export interface IngestRecord {
   receivedAt: Date;
   enqueuedAt: Date | null;
   completedAt: Date | null;
+  /** Times the reconciler put the ingest back at its current stage since it last moved on. */
+  recoveries: number;
+  updatedAt: Date;
 }
 
 export interface ComponentRecord {
@@ -43,6 +47,22 @@ export interface ComponentRecord {
   archiveKey: string | null;
 }
 
+/** An outcome a stage reached, recorded with the stage's run. */
+export interface StageOutcome {
+  status: 'FILED' | 'EXCLUDED' | 'QUARANTINED' | 'REVIEW';
+  /** What the audit event says about it (rule ids, explanation, where it was deposited …). */
+  payload: Record<string, unknown>;
+}
+
+const OUTCOME_EVENTS: Record<StageOutcome['status'], IngestEvent> = { FILED: 'file', EXCLUDED: 'exclude', QUARANTINED: 'quarantine', REVIEW: 'hold' };
+
+/** What became of a stage run for the ingest's status. */
+export interface StageRunEffect {
+  transition?: TransitionResult;
+  /** Why the run changed nothing: the ingest had left this stage (a stale or duplicated job). */
+  stale?: string;
+}
+
 export interface StageRunRecord {
   stage: Stage;
   attempt: number;
@@ -57,7 +77,7 @@ export type IngestSummary = Omit<IngestRecord, 'event'>;
 
 export const INGEST_SUMMARY_COLUMNS = `ingest_id, source, document_id, version, event_id, title, document_type, department_code,
   security_level, finalized_at, status, current_stage, failed_stage, failure_reason, failure_retryable,
-  received_at, enqueued_at, completed_at`;
+  received_at, enqueued_at, completed_at, recoveries, updated_at`;
 const INGEST_COLUMNS = `${INGEST_SUMMARY_COLUMNS}, event`;
 
 export function ingestSummaryFromRow(r: Record<string, unknown>): IngestSummary {
@@ -80,6 +100,8 @@ export function ingestSummaryFromRow(r: Record<string, unknown>): IngestSummary 
     receivedAt: r.received_at as Date,
     enqueuedAt: r.enqueued_at as Date | null,
     completedAt: r.completed_at as Date | null,
+    recoveries: (r.recoveries as number | undefined) ?? 0,
+    updatedAt: r.updated_at as Date,
   };
 }
 
@@ -106,6 +128,20 @@ function componentFromRow(r: Record<string, unknown>): ComponentRecord {
     archiveBucket: r.archive_bucket as string | null,
     archiveKey: r.archive_key as string | null,
   };
+}
+
+async function insertStageRun(tx: Queryable, ingestId: string, stage: Stage, run: Omit<StageRunRecord, 'stage'>): Promise<void> {
+  await tx.query(
+    `INSERT INTO stage_runs (ingest_id, stage, attempt, status, started_at, finished_at, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [ingestId, stage, run.attempt, run.status, run.startedAt, run.finishedAt, run.detail],
+  );
+}
+
+/** Why a run of `stage` no longer speaks for the ingest, if it does not. */
+function staleReason(row: { status: IngestStatus; current_stage: Stage | null }, stage: Stage): string | undefined {
+  if (!isActive(row.status)) return `the ingest is ${row.status}`;
+  if (stageOf(row) !== stage) return `the ingest is at ${stageOf(row)}`;
+  return undefined;
 }
 
 /** PostgreSQL-backed catalog of ingests, components and stage runs; every change is audited in the same transaction. */
@@ -207,80 +243,57 @@ export class Catalog {
     );
   }
 
-  /** One stage run and its audit event, atomically. A succeeded run moves the ingest on to `nextStage`. */
-  async recordStageRun(ingestId: string, stage: Stage, run: Omit<StageRunRecord, 'stage'>, nextStage?: Stage): Promise<void> {
-    await inTransaction(this.pool, async (tx) => {
-      await tx.query(
-        `INSERT INTO stage_runs (ingest_id, stage, attempt, status, started_at, finished_at, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [ingestId, stage, run.attempt, run.status, run.startedAt, run.finishedAt, run.detail],
-      );
-      if (run.status === 'SUCCEEDED') {
-        // Outcomes (FILED, FAILED, …) stand: only a fresh ingest moves to IN_PROGRESS here.
-        await tx.query(
-          `UPDATE ingests SET status = CASE WHEN status = 'RECEIVED' THEN 'IN_PROGRESS' ELSE status END,
-             current_stage = CASE WHEN status IN ('RECEIVED', 'IN_PROGRESS') THEN $2 ELSE current_stage END, updated_at = now()
-           WHERE ingest_id = $1`,
-          [ingestId, nextStage ?? stage],
-        );
+  /**
+   * A succeeded stage run with its audit event and, in the same transaction, what it means for the
+   * ingest: it moves on to `next`, or reaches `outcome` (with its receipt in the outbox). A run for a
+   * stage the ingest has left is recorded as stale and changes nothing. Notify changes nothing either:
+   * it only delivers receipts.
+   */
+  async completeStage(ingestId: string, stage: Stage, run: Omit<StageRunRecord, 'stage' | 'status'>, route: { next?: Stage; outcome?: StageOutcome }): Promise<StageRunEffect> {
+    return inTransaction(this.pool, async (tx) => {
+      const row = await lockIngest(tx, ingestId);
+      await insertStageRun(tx, ingestId, stage, { ...run, status: 'SUCCEEDED' });
+      const actor = `worker:${stage}`;
+      const runPayload = { stage, attempt: run.attempt, ...(route.next && !route.outcome ? { next: route.next } : {}), ...run.detail };
+      const stale = stage === 'notify' ? undefined : staleReason(row, stage);
+      if (stale || (!route.outcome && !route.next)) {
+        await appendAuditEvent(tx, { ingestId, type: 'stage.completed', actor, payload: { ...runPayload, ...(stale ? { stale } : {}) } });
+        return stale ? { stale } : {};
       }
-      await appendAuditEvent(tx, {
-        ingestId,
-        type: run.status === 'SUCCEEDED' ? 'stage.completed' : 'stage.attempt-failed',
-        actor: `worker:${stage}`,
-        payload: { stage, attempt: run.attempt, ...(nextStage ? { next: nextStage } : {}), ...run.detail },
-      });
-    });
-  }
-
-  /** The last attempt failed (or retrying cannot help): the ingest is FAILED with stage and reason. */
-  async markFailed(ingestId: string, failure: { stage: Stage; reason: string; retryable: boolean; attempts: number }): Promise<void> {
-    await inTransaction(this.pool, async (tx) => {
-      await tx.query(
-        `UPDATE ingests SET status = 'FAILED', failed_stage = $2, failure_reason = $3, failure_retryable = $4,
-           current_stage = $2, updated_at = now() WHERE ingest_id = $1`,
-        [ingestId, failure.stage, failure.reason, failure.retryable],
-      );
-      await appendAuditEvent(tx, { ingestId, type: 'ingest.failed', actor: `worker:${failure.stage}`, payload: { ...failure } });
-    });
-  }
-
-  /** Final outcome of a document (FILED, EXCLUDED, QUARANTINED) or REVIEW, with what the OA is told. */
-  async recordOutcome(ingestId: string, outcome: IngestStatus, payload: Record<string, unknown>): Promise<void> {
-    await inTransaction(this.pool, async (tx) => {
-      await tx.query(
-        `UPDATE ingests SET status = $2, completed_at = CASE WHEN $2 IN ('FILED', 'EXCLUDED', 'QUARANTINED') THEN now() END,
-           updated_at = now() WHERE ingest_id = $1`,
-        [ingestId, outcome],
-      );
-      await appendAuditEvent(tx, { ingestId, type: `ingest.${outcome.toLowerCase()}`, actor: 'worker:notify', payload });
+      if (route.outcome) {
+        await appendAuditEvent(tx, { ingestId, type: 'stage.completed', actor, payload: runPayload });
+        return { transition: await applyTransition(tx, ingestId, { event: OUTCOME_EVENTS[route.outcome.status], actor, atStage: stage, payload: route.outcome.payload }) };
+      }
+      // The stage run's audit event is the transition's: one event says "done, on to next".
+      return { transition: await applyTransition(tx, ingestId, { event: 'advance', actor, atStage: stage, stage: route.next!, payload: runPayload }) };
     });
   }
 
   /**
-   * A person sent the ingest on from `stage` (a replay, or a settled review): it is in progress again,
-   * its failure is cleared (the stage runs keep the history), and the request is an audit event naming
-   * who asked.
+   * A failed attempt with its audit event; after the last attempt (`final`) the ingest is FAILED in the
+   * same transaction, unless it has left this stage or the stage is notify (a receipt that could not be
+   * sent yet never changes the outcome it reports).
    */
-  async recordResumption(ingestId: string, request: { stage: Stage; actor: string; reason?: string; kind: 'replay-requested' | 'review-settled' }): Promise<void> {
-    await inTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<{ status: string; failed_stage: string | null; failure_reason: string | null }>(
-        'SELECT status, failed_stage, failure_reason FROM ingests WHERE ingest_id = $1 FOR UPDATE',
-        [ingestId],
-      );
-      const before = rows[0];
-      await tx.query(
-        `UPDATE ingests SET status = 'IN_PROGRESS', current_stage = $2, failed_stage = NULL, failure_reason = NULL, failure_retryable = NULL,
-           completed_at = NULL, updated_at = now() WHERE ingest_id = $1`,
-        [ingestId, request.stage],
-      );
-      await appendAuditEvent(tx, {
-        ingestId,
-        type: `ingest.${request.kind}`,
-        actor: request.actor,
-        payload: { fromStage: request.stage, previousStatus: before?.status, previousFailure: before?.failure_reason ?? null, ...(request.reason ? { reason: request.reason } : {}) },
-      });
+  async recordAttemptFailed(ingestId: string, stage: Stage, run: Omit<StageRunRecord, 'stage' | 'status'>, final?: Failure): Promise<StageRunEffect> {
+    return inTransaction(this.pool, async (tx) => {
+      const row = await lockIngest(tx, ingestId);
+      await insertStageRun(tx, ingestId, stage, { ...run, status: 'FAILED' });
+      await appendAuditEvent(tx, { ingestId, type: 'stage.attempt-failed', actor: `worker:${stage}`, payload: { stage, attempt: run.attempt, ...run.detail } });
+      if (!final || stage === 'notify') return {};
+      const stale = staleReason(row, stage);
+      if (stale) return { stale };
+      return { transition: await applyTransition(tx, ingestId, { event: 'fail', actor: `worker:${stage}`, atStage: stage, failure: final }) };
     });
+  }
+
+  /** The ingest is FAILED at `failure.stage` (refused unless it is on its way and at that stage). */
+  async markFailed(ingestId: string, failure: Failure, actor = `worker:${failure.stage}`, payload?: Record<string, unknown>): Promise<TransitionResult> {
+    return this.transition(ingestId, { event: 'fail', actor, atStage: failure.stage, failure, ...(payload ? { payload } : {}) });
+  }
+
+  /** Any transition of the state machine, in its own transaction. */
+  async transition(ingestId: string, request: TransitionRequest): Promise<TransitionResult> {
+    return inTransaction(this.pool, (tx) => applyTransition(tx, ingestId, request));
   }
 
   /** Failed ingests matching a filter, for replay (dry run or real). `errorClass` is the error's name. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { appendAuditEvent } from './audit.ts';
-import { inTransaction } from './db.ts';
+import { inTransaction, type Queryable } from './db.ts';
 
 /** Characterization of one component, as recorded. */
 export interface CharacterizationRecord {
@@ -106,7 +106,7 @@ function classificationFromRow(r: Record<string, unknown>): ClassificationRecord
   };
 }
 
-export async function classificationOf(pool: pg.Pool, ingestId: string): Promise<ClassificationRecord | undefined> {
+export async function classificationOf(pool: Queryable, ingestId: string): Promise<ClassificationRecord | undefined> {
   const { rows } = await pool.query('SELECT * FROM classifications WHERE ingest_id = $1', [ingestId]);
   return rows[0] ? classificationFromRow(rows[0]) : undefined;
 }
@@ -114,7 +114,9 @@ export async function classificationOf(pool: pg.Pool, ingestId: string): Promise
 /**
  * Records a classification decision with its audit event and, for FILE, the document's 档号: the
  * next item number of its class, taken in the same transaction, so numbers are unique and gap-free
- * under concurrent workers. An ingest that already holds a number (a retry or a replay) keeps it.
+ * under concurrent workers. An ingest that already holds a number keeps it when the decision files it
+ * in the same class (a retry, a replay); otherwise the number is voided (作废, recorded with who and
+ * why) and, if the document is filed in another class, a new one is taken. Numbers are never reissued.
  */
 export async function recordClassification(
   pool: pg.Pool,
@@ -123,35 +125,121 @@ export async function recordClassification(
   numbering?: { itemClass: ItemClass; format: (item: number) => string },
   actor = 'worker:classify',
 ): Promise<ClassificationRecord> {
-  return inTransaction(pool, async (tx) => {
-    // Serialises decisions for one ingest, so two deliveries of the same job cannot both number it.
-    await tx.query('SELECT 1 FROM ingests WHERE ingest_id = $1 FOR UPDATE', [ingestId]);
-    const existing = (await tx.query('SELECT reference_code, item_number FROM classifications WHERE ingest_id = $1', [ingestId])).rows[0] as
-      | { reference_code: string | null; item_number: number | null }
-      | undefined;
-    let referenceCode = existing?.reference_code ?? null;
-    let itemNumber = existing?.item_number ?? null;
-    if (decision.outcome === 'FILE' && numbering && referenceCode === null) {
-      const { fonds, category, year, retention, org } = numbering.itemClass;
-      const { rows } = await tx.query<{ last_item: number }>(
-        `INSERT INTO reference_code_counters (fonds, category, year, retention, org, last_item) VALUES ($1, $2, $3, $4, $5, 1)
-         ON CONFLICT (fonds, category, year, retention, org) DO UPDATE SET last_item = reference_code_counters.last_item + 1
-         RETURNING last_item`,
-        [fonds, category, year, retention, org],
-      );
-      itemNumber = rows[0]!.last_item;
-      referenceCode = numbering.format(itemNumber);
+  return inTransaction(pool, (tx) => recordClassificationIn(tx, ingestId, decision, numbering, actor));
+}
+
+/** recordClassification inside the caller's transaction (a review settlement decides and moves on at once). */
+export async function recordClassificationIn(
+  tx: Queryable,
+  ingestId: string,
+  decision: Omit<ClassificationRecord, 'referenceCode' | 'itemNumber'>,
+  numbering: { itemClass: ItemClass; format: (item: number) => string } | undefined,
+  actor: string,
+  voidReason?: string,
+): Promise<ClassificationRecord> {
+  // Serialises decisions for one ingest, so two deliveries of the same job cannot both number it.
+  await tx.query('SELECT 1 FROM ingests WHERE ingest_id = $1 FOR UPDATE', [ingestId]);
+  const existing = (await tx.query('SELECT * FROM classifications WHERE ingest_id = $1', [ingestId])).rows[0] as Record<string, unknown> | undefined;
+  const before = existing ? classificationFromRow(existing) : undefined;
+  let referenceCode: string | null = null;
+  let itemNumber: number | null = null;
+  let voided: VoidedReferenceCode | undefined;
+  if (before?.referenceCode && before.itemNumber !== null) {
+    if (decision.outcome === 'FILE' && sameClass(before, decision)) {
+      referenceCode = before.referenceCode;
+      itemNumber = before.itemNumber;
+    } else {
+      const to = decision.outcome === 'FILE' ? `FILE ${classLabel(decision)}` : decision.outcome;
+      voided = await voidReferenceCode(tx, ingestId, before, actor, voidReason ?? `re-classified from FILE ${classLabel(before)} to ${to}`);
     }
-    const { rows } = await tx.query(
-      `INSERT INTO classifications (ingest_id, outcome, category, retention, organisation_code, year, rule_ids, schedule_version, explanation, reference_code, item_number)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (ingest_id) DO UPDATE SET outcome = $2, category = $3, retention = $4, organisation_code = $5, year = $6,
-         rule_ids = $7, schedule_version = $8, explanation = $9, reference_code = $10, item_number = $11, decided_at = now()
-       RETURNING *`,
-      [ingestId, decision.outcome, decision.category, decision.retention, decision.organisationCode, decision.year, decision.ruleIds, decision.scheduleVersion, decision.explanation, referenceCode, itemNumber],
+  }
+  if (decision.outcome === 'FILE' && numbering && referenceCode === null) {
+    const { fonds, category, year, retention, org } = numbering.itemClass;
+    const { rows } = await tx.query<{ last_item: number }>(
+      `INSERT INTO reference_code_counters (fonds, category, year, retention, org, last_item) VALUES ($1, $2, $3, $4, $5, 1)
+       ON CONFLICT (fonds, category, year, retention, org) DO UPDATE SET last_item = reference_code_counters.last_item + 1
+       RETURNING last_item`,
+      [fonds, category, year, retention, org],
     );
-    const record = classificationFromRow(rows[0]);
-    await appendAuditEvent(tx, { ingestId, type: 'ingest.classified', actor, payload: { ...record } });
-    return record;
-  });
+    itemNumber = rows[0]!.last_item;
+    referenceCode = numbering.format(itemNumber);
+  }
+  const { rows } = await tx.query(
+    `INSERT INTO classifications (ingest_id, outcome, category, retention, organisation_code, year, rule_ids, schedule_version, explanation, reference_code, item_number)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (ingest_id) DO UPDATE SET outcome = $2, category = $3, retention = $4, organisation_code = $5, year = $6,
+       rule_ids = $7, schedule_version = $8, explanation = $9, reference_code = $10, item_number = $11, decided_at = now()
+     RETURNING *`,
+    [ingestId, decision.outcome, decision.category, decision.retention, decision.organisationCode, decision.year, decision.ruleIds, decision.scheduleVersion, decision.explanation, referenceCode, itemNumber],
+  );
+  const record = classificationFromRow(rows[0]);
+  await appendAuditEvent(tx, { ingestId, type: 'ingest.classified', actor, payload: { ...record, ...(voided ? { voidedReferenceCode: voided.referenceCode } : {}) } });
+  return record;
+}
+
+const classLabel = (c: Pick<ClassificationRecord, 'category' | 'year' | 'retention' | 'organisationCode'>) => `${c.category}·${c.year}·${c.retention}·${c.organisationCode}`;
+
+function sameClass(a: Pick<ClassificationRecord, 'category' | 'year' | 'retention' | 'organisationCode'>, b: Pick<ClassificationRecord, 'category' | 'year' | 'retention' | 'organisationCode'>): boolean {
+  return a.category === b.category && a.year === b.year && a.retention === b.retention && a.organisationCode === b.organisationCode;
+}
+
+/** A 档号 taken back from a document: 作废, with who, when and why. */
+export interface VoidedReferenceCode {
+  referenceCode: string;
+  ingestId: string;
+  category: string;
+  year: number;
+  retention: string;
+  organisationCode: string;
+  itemNumber: number;
+  voidedAt: Date;
+  voidedBy: string;
+  reason: string;
+}
+
+async function voidReferenceCode(tx: Queryable, ingestId: string, held: ClassificationRecord, actor: string, reason: string): Promise<VoidedReferenceCode> {
+  const { rows } = await tx.query(
+    `INSERT INTO voided_reference_codes (reference_code, ingest_id, category, year, retention, organisation_code, item_number, voided_by, reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+    [held.referenceCode, ingestId, held.category, held.year, held.retention, held.organisationCode, held.itemNumber, actor, reason],
+  );
+  const voided = voidedFromRow(rows[0]);
+  await appendAuditEvent(tx, { ingestId, type: 'ingest.reference-code-voided', actor, payload: { ...voided, voidedAt: voided.voidedAt.toISOString() } });
+  return voided;
+}
+
+function voidedFromRow(r: Record<string, unknown>): VoidedReferenceCode {
+  return {
+    referenceCode: r.reference_code as string,
+    ingestId: r.ingest_id as string,
+    category: r.category as string,
+    year: r.year as number,
+    retention: r.retention as string,
+    organisationCode: r.organisation_code as string,
+    itemNumber: r.item_number as number,
+    voidedAt: r.voided_at as Date,
+    voidedBy: r.voided_by as string,
+    reason: r.reason as string,
+  };
+}
+
+export async function voidedReferenceCodesOf(db: Queryable, ingestId: string): Promise<VoidedReferenceCode[]> {
+  const { rows } = await db.query('SELECT * FROM voided_reference_codes WHERE ingest_id = $1 ORDER BY voided_at', [ingestId]);
+  return rows.map(voidedFromRow);
+}
+
+/** The item numbers of a class: those held by a document and those voided (used, never reissued). */
+export async function itemNumbersOfClass(
+  db: Queryable,
+  c: { category: string | null; year: number | null; retention: string | null; organisationCode: string | null },
+): Promise<{ held: number[]; voided: number[] }> {
+  const params = [c.category, c.year, c.retention, c.organisationCode];
+  const [held, voided] = await Promise.all([
+    db.query<{ item_number: number }>(
+      `SELECT item_number FROM classifications WHERE item_number IS NOT NULL AND category = $1 AND year = $2 AND retention = $3 AND organisation_code = $4`,
+      params,
+    ),
+    db.query<{ item_number: number }>(`SELECT item_number FROM voided_reference_codes WHERE category = $1 AND year = $2 AND retention = $3 AND organisation_code = $4`, params),
+  ]);
+  return { held: held.rows.map((r) => r.item_number), voided: voided.rows.map((r) => r.item_number) };
 }

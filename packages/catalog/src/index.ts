@@ -1,8 +1,30 @@
 export { Catalog } from './catalog.ts';
-export type { ComponentRecord, IngestRecord, IngestSummary, StageRunRecord } from './catalog.ts';
+export type { ComponentRecord, IngestRecord, IngestSummary, StageOutcome, StageRunEffect, StageRunRecord } from './catalog.ts';
+export {
+  ACTIVE_STATUSES,
+  applyTransition,
+  auditTypeOf,
+  canTransition,
+  IllegalTransitionError,
+  INGEST_EVENTS,
+  isActive,
+  lockIngest,
+  nextStatus,
+  OPERATOR_EVENTS,
+  RECEIPTED_STATUSES,
+  StaleTransitionError,
+  stageOf,
+  TRANSITIONS,
+  UnknownIngestRecordError,
+} from './ingestState.ts';
+export type { Failure, IngestEvent, TransitionRequest, TransitionResult } from './ingestState.ts';
+export { claimPendingReceipts, markReceiptsFailed, markReceiptsSent, receiptBacklog, receiptIdOf, receiptsOf } from './receipts.ts';
+export type { IngestReceipt, PendingReceipt } from './receipts.ts';
 export { appendAuditEvent, auditEventsOf, verifyAuditChain } from './audit.ts';
 export type { ChainVerification, NewAuditEvent } from './audit.ts';
 export { auditHash, GENESIS_HASH, verifyChainSegment } from './auditChain.ts';
+export { anchorBody, anchorKeyOf, AUDIT_ANCHOR_PREFIX, AuditAnchorError, auditHeadOf, checkAuditAnchors, parseAnchor, withAnchorLock } from './auditAnchor.ts';
+export type { AnchorMismatch, AuditAnchor } from './auditAnchor.ts';
 export type { AuditEvent, ChainBreak, ChainedAuditEvent } from './auditChain.ts';
 export { canonicalJson } from './canonicalJson.ts';
 export { createPool, inTransaction } from './db.ts';
@@ -12,12 +34,15 @@ export {
   characterizationsOf,
   classificationOf,
   filedDuplicatesOf,
+  itemNumbersOfClass,
   metadataRecordOf,
   recordCharacterization,
   recordClassification,
+  recordClassificationIn,
   recordMetadataRecord,
+  voidedReferenceCodesOf,
 } from './decisions.ts';
-export type { CharacterizationRecord, ClassificationRecord, ItemClass } from './decisions.ts';
+export type { CharacterizationRecord, ClassificationRecord, ItemClass, VoidedReferenceCode } from './decisions.ts';
 export {
   aipOf,
   preservationCopiesOf,
@@ -35,10 +60,14 @@ export {
   createApiToken,
   failureGroups,
   outcomesPerHour,
+  recentRecoveries,
+  reviewQueue,
   revokeApiToken,
   ROLES,
   searchIngests,
   stageStatistics,
   timelinessByDepartment,
 } from './operations.ts';
-export type { ApiPrincipal, IngestSearch, Role } from './operations.ts';
+export type { ApiPrincipal, IngestSearch, RecoveryRecord, ReviewItem, Role } from './operations.ts';
+export { gatewaySubmissionOf, latestGatewayVersionOf, pruneNonces, rememberNonce, submitOnce } from './gatewaySubmissions.ts';
+export type { GatewaySubmission, NewGatewaySubmission } from './gatewaySubmissions.ts';

@@ -125,3 +125,69 @@ export async function failureGroups(db: Queryable) {
   );
   return rows.map((r) => ({ stage: r.stage as string, errorClass: r.error as string, count: r.n as number, example: r.example as string }));
 }
+
+/** One thing the reconciler (or a worker's `failed` handler) did about an ingest, from the audit trail. */
+export interface RecoveryRecord {
+  seq: number;
+  at: string;
+  ingestId: string | null;
+  documentId: string | null;
+  actor: string;
+  action: string;
+  stage: string | null;
+  reason: string;
+  jobState: string | null;
+  status: IngestStatus | null;
+}
+
+/** The most recent recovery actions, newest first: every one is an audit event carrying `payload.recovery`. */
+export async function recentRecoveries(db: Queryable, limit = 100): Promise<RecoveryRecord[]> {
+  const { rows } = await db.query(
+    `SELECT a.seq, a.at, a.ingest_id, i.document_id, a.actor, a.payload, i.status
+       FROM audit_events a LEFT JOIN ingests i USING (ingest_id)
+      WHERE a.type IN ('ingest.recovered', 'ingest.failed') AND a.payload ? 'recovery'
+      ORDER BY a.seq DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => {
+    const recovery = r.payload.recovery as { action: string; reason: string; jobState?: string };
+    return {
+      seq: Number(r.seq),
+      at: (r.at as Date).toISOString(),
+      ingestId: r.ingest_id,
+      documentId: r.document_id,
+      actor: r.actor,
+      action: recovery.action,
+      stage: (r.payload.stage ?? r.payload.failure?.stage ?? null) as string | null,
+      reason: recovery.reason,
+      jobState: recovery.jobState ?? null,
+      status: r.status,
+    };
+  });
+}
+
+/** A document waiting for a person: where it waits, why (what the stage that held it said) and its 档号 if it holds one. */
+export interface ReviewItem extends IngestSummary {
+  waitsAt: string;
+  why: string;
+  referenceCode: string | null;
+  classification: string | null;
+}
+
+export async function reviewQueue(db: Queryable, limit = 500): Promise<ReviewItem[]> {
+  const columns = INGEST_SUMMARY_COLUMNS.split(',').map((c) => `i.${c.trim()}`).join(', ');
+  const { rows } = await db.query(
+    `SELECT ${columns}, c.reference_code, c.outcome AS classification, c.explanation,
+            (SELECT a.payload->>'explanation' FROM audit_events a WHERE a.ingest_id = i.ingest_id AND a.type = 'ingest.review' ORDER BY a.seq DESC LIMIT 1) AS why
+       FROM ingests i LEFT JOIN classifications c USING (ingest_id)
+      WHERE i.status = 'REVIEW' ORDER BY i.updated_at, i.ingest_id LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    ...ingestSummaryFromRow(r),
+    waitsAt: (r.current_stage as string | null) ?? 'classify',
+    why: (r.why as string | null) ?? (r.explanation as string | null) ?? '',
+    referenceCode: r.reference_code as string | null,
+    classification: r.classification as string | null,
+  }));
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { exampleDocumentFinalizedEvent, parseDocumentFinalized, type DocumentFinalizedEvent } from '@oa-archive/contracts';
+import { exampleDocumentFinalizedEvent, parseDocumentFinalized, STAGES, type DocumentFinalizedEvent, type IngestStatus, type Stage } from '@oa-archive/contracts';
 import { Catalog } from './catalog.ts';
 import { createPool } from './db.ts';
 import { migrate } from './migrate.ts';
@@ -43,4 +43,37 @@ export function exampleEventFor(documentId: string): DocumentFinalizedEvent {
   const parsed = parseDocumentFinalized({ value: Buffer.from(JSON.stringify({ ...exampleDocumentFinalizedEvent, id: `ev-${documentId}`, data: { ...exampleDocumentFinalizedEvent.data, documentId } })), headers: {} });
   if (!parsed.ok) throw new Error(parsed.reason);
   return parsed.event;
+}
+
+const DEFAULT_STAGE: Record<IngestStatus, Stage> = {
+  RECEIVED: 'fetch',
+  IN_PROGRESS: 'characterize',
+  REVIEW: 'classify',
+  EXCLUDED: 'classify',
+  QUARANTINED: 'deposit',
+  FILED: 'deposit',
+  FAILED: 'fetch',
+};
+
+/**
+ * Records an ingest and takes it to `status` at `stage` the way the pipeline would, through the state
+ * machine (stage runs, transitions, audit events, receipts): for tests that start from a given state.
+ */
+export async function seedIngestAt(catalog: Catalog, ingestId: string, event: DocumentFinalizedEvent, target: { status: IngestStatus; stage?: Stage }): Promise<void> {
+  const stage = target.stage ?? DEFAULT_STAGE[target.status];
+  await catalog.recordIngest(ingestId, event);
+  if (target.status === 'RECEIVED') return;
+  const at = new Date();
+  const run = { attempt: 1, startedAt: at, finishedAt: at, detail: { seeded: true } };
+  for (const s of STAGES.slice(0, STAGES.indexOf(stage))) await catalog.completeStage(ingestId, s, run, { next: STAGES[STAGES.indexOf(s) + 1]! });
+  switch (target.status) {
+    case 'IN_PROGRESS':
+      if (stage === 'fetch') throw new Error('an ingest at fetch is RECEIVED');
+      return;
+    case 'FAILED':
+      await catalog.markFailed(ingestId, { stage, reason: 'SeededError: failed for a test', retryable: true, attempts: 1 });
+      return;
+    default:
+      await catalog.completeStage(ingestId, stage, run, { outcome: { status: target.status as 'FILED' | 'EXCLUDED' | 'QUARANTINED' | 'REVIEW', payload: { seeded: true } } });
+  }
 }

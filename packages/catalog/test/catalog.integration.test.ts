@@ -33,7 +33,7 @@ describe('catalog (PostgreSQL)', () => {
     const id = ingestIdOf(ingestKeyOf(e));
     await db.catalog.recordIngest(id, e);
     const at = new Date();
-    await db.catalog.recordStageRun(id, 'fetch', { attempt: 1, status: 'SUCCEEDED', startedAt: at, finishedAt: at, detail: {} }, 'characterize');
+    await db.catalog.completeStage(id, 'fetch', { attempt: 1, startedAt: at, finishedAt: at, detail: {} }, { next: 'characterize' });
     expect((await db.catalog.getIngest(id))?.currentStage).toBe('characterize');
     await db.catalog.markFailed(id, { stage: 'characterize', reason: 'boom', retryable: true, attempts: 3 });
     const failed = await db.catalog.getIngest(id);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classificationOf, recordClassification } from '../src/index.ts';
+import { auditEventsOf, classificationOf, itemNumbersOfClass, recordClassification, voidedReferenceCodesOf } from '../src/index.ts';
 import { createTestCatalog, exampleEventFor } from '../src/testing.ts';
 
 let db: Awaited<ReturnType<typeof createTestCatalog>>;
@@ -59,5 +59,27 @@ describe('档号 item numbers under concurrent workers', () => {
     expect(again.referenceCode).toBe(first.referenceCode);
     const { rows } = await db.catalog.pool.query(`SELECT count(*)::int AS n FROM audit_events WHERE ingest_id = 'ing_replay' AND type = 'ingest.classified'`);
     expect(rows[0].n).toBe(2);
+  });
+
+  it('voids the number of a document re-classified into another class or excluded, and the class stays gap-free', async () => {
+    const classOf = (retention: 'Y' | 'D30') => ({ itemClass: { fonds: 'V1', category: 'WS', year: 2025, retention, org: 'VOD' }, format: (n: number) => `V1-WS·2025-${retention}-VOD-${String(n).padStart(4, '0')}` });
+    for (const id of ['ing_v1', 'ing_v2', 'ing_v3']) await db.catalog.recordIngest(id, exampleEventFor(id));
+    await recordClassification(db.catalog.pool, 'ing_v1', { ...decision, organisationCode: 'VOD', retention: 'Y' }, classOf('Y'));
+    await recordClassification(db.catalog.pool, 'ing_v2', { ...decision, organisationCode: 'VOD', retention: 'Y' }, classOf('Y'));
+    // Replayed from the start: the schedule now says 30 years for ing_v1, and ing_v2 is now a 重份.
+    const moved = await recordClassification(db.catalog.pool, 'ing_v1', { ...decision, organisationCode: 'VOD', retention: 'D30' }, classOf('D30'));
+    const excluded = await recordClassification(db.catalog.pool, 'ing_v2', { ...decision, outcome: 'EXCLUDE', category: null, retention: null, organisationCode: null, year: null, ruleIds: ['builtin:duplicate'] });
+    const third = await recordClassification(db.catalog.pool, 'ing_v3', { ...decision, organisationCode: 'VOD', retention: 'Y' }, classOf('Y'));
+    expect(moved).toMatchObject({ referenceCode: 'V1-WS·2025-D30-VOD-0001', itemNumber: 1 });
+    expect(excluded).toMatchObject({ referenceCode: null, itemNumber: null, category: null });
+    expect(third.referenceCode).toBe('V1-WS·2025-Y-VOD-0003');
+    expect(await voidedReferenceCodesOf(db.catalog.pool, 'ing_v1')).toEqual([
+      expect.objectContaining({ referenceCode: 'V1-WS·2025-Y-VOD-0001', itemNumber: 1, voidedBy: 'worker:classify', reason: 're-classified from FILE WS·2025·Y·VOD to FILE WS·2025·D30·VOD' }),
+    ]);
+    expect(await voidedReferenceCodesOf(db.catalog.pool, 'ing_v2')).toEqual([expect.objectContaining({ referenceCode: 'V1-WS·2025-Y-VOD-0002', reason: 're-classified from FILE WS·2025·Y·VOD to EXCLUDE' })]);
+    // Check 2-4 reads held and voided numbers: 1 and 2 voided, 3 held — consecutive.
+    const y = await itemNumbersOfClass(db.catalog.pool, { category: 'WS', year: 2025, retention: 'Y', organisationCode: 'VOD' });
+    expect({ held: y.held.sort(), voided: y.voided.sort() }).toEqual({ held: [3], voided: [1, 2] });
+    expect((await auditEventsOf(db.catalog.pool, 'ing_v2')).map((e) => e.type)).toEqual(['ingest.received', 'ingest.classified', 'ingest.reference-code-voided', 'ingest.classified']);
   });
 });

@@ -1,5 +1,5 @@
 import type { Producer } from 'kafkajs';
-import type { Catalog, IngestRecord } from '@oa-archive/catalog';
+import type { Catalog, IngestRecord, StageOutcome } from '@oa-archive/catalog';
 import type { MetadataReader, RiskLimits } from '@oa-archive/characterize';
 import type { RetentionSchedule } from '@oa-archive/classify';
 import type { ConversionPolicy, Converter } from '@oa-archive/convert';
@@ -9,6 +9,7 @@ import type { Logger } from '@oa-archive/observability';
 import type { ObjectStore } from '@oa-archive/storage';
 import type { PipelineMetrics } from './metrics.ts';
 import type { StageQueues } from './queues.ts';
+import type { RecoverySettings } from './recovery/settings.ts';
 
 export interface PipelineSettings {
   stagingBucket: string;
@@ -27,6 +28,8 @@ export interface PipelineSettings {
   receiptsTopic: string;
   sources: Record<string, OaSource>;
   fetch: { maxBytes: number; timeoutMs: number };
+  /** Stage deadlines and how often a lost or stalled job is put back before the ingest is FAILED. */
+  recovery: RecoverySettings;
 }
 
 /** What stages share: the catalog and object storage (and the receipts topic), nothing else. */
@@ -51,6 +54,8 @@ export interface StageContext {
   attempt: number;
   log: Logger;
   deps: PipelineDeps;
+  /** Aborted when the stage passes its deadline: long work should stop (the attempt has failed). The runner always gives one. */
+  signal?: AbortSignal;
 }
 
 export interface StageResult {
@@ -59,10 +64,10 @@ export interface StageResult {
   /** Where the document goes next; default the following stage, `null` to stop here. */
   next?: Stage | null;
   /**
-   * Distinguishes a later job of the same stage for the same ingest (e.g. a receipt for REVIEW now
-   * and one for FILED after review), since job ids are otherwise one per ingest and stage.
+   * The outcome this stage reached (FILED, EXCLUDED, QUARANTINED, or REVIEW: waiting for a person
+   * here). Recorded with the stage run in one transaction, with its receipt; `next` is then ignored.
    */
-  nextJobKey?: string;
+  outcome?: StageOutcome;
 }
 
 /** A stage's work for one ingest. Must be safe to run twice. */

@@ -51,6 +51,14 @@ export class UnknownIngestError extends StageError {
   }
 }
 
+/** The stage ran past its deadline (STAGE_DEADLINES): this attempt is abandoned, another may succeed. */
+export class StageTimeoutError extends StageError {
+  override readonly name = 'StageTimeoutError';
+  constructor(stage: string, deadlineMs: number) {
+    super(`stage ${stage} ran longer than its deadline of ${deadlineMs < 10_000 ? `${deadlineMs} ms` : `${Math.round(deadlineMs / 1000)} s`}; the attempt was abandoned`, { retryable: true });
+  }
+}
+
 export function isRetryable(error: unknown): boolean {
   const flag = (error as { retryable?: unknown } | null)?.retryable;
   // Unknown errors (a dropped connection, a store hiccup) get the benefit of the doubt.

@@ -43,6 +43,8 @@ export interface FourPropertiesInput {
   referenceCodeWellFormed: boolean;
   referenceCodeHolders: number;
   itemNumbersInClass: number[];
+  /** Numbers of the class voided (作废) after a re-classification: used, never reissued, so they count. */
+  voidedItemNumbersInClass?: number[];
   missingMetadata: string[];
   acceptedFormat: (formatName: string) => boolean;
 }
@@ -107,11 +109,11 @@ export function assessFourProperties(input: FourPropertiesInput): FourProperties
       '完整性',
       '件号连续',
       (() => {
-        const sorted = [...input.itemNumbersInClass].sort((a, b) => a - b);
+        const sorted = [...input.itemNumbersInClass, ...(input.voidedItemNumbersInClass ?? [])].sort((a, b) => a - b);
         const gaps = sorted.filter((n, i) => n !== i + 1);
         return gaps.length ? [`同一分类内件号不连续（应为1至${sorted.length}）`] : [];
       })(),
-      `同一分类内件号1至${input.itemNumbersInClass.length}连续`,
+      `同一分类内件号1至${input.itemNumbersInClass.length + (input.voidedItemNumbersInClass?.length ?? 0)}连续${input.voidedItemNumbersInClass?.length ? `（含作废${input.voidedItemNumbersInClass.length}个）` : ''}`,
     ),
     item('3-1', '可用性', '长期保存格式', p.filter((x) => !input.acceptedFormat(x.formatName)).map((x) => `组件${x.ordinal}的保存副本为${x.formatName}，不在可接受格式之列`), '保存副本均为可接受的长期保存格式'),
     item(

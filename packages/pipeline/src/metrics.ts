@@ -5,6 +5,8 @@ export class PipelineMetrics {
   readonly registry = new Registry();
   readonly stageDuration: Histogram<'stage' | 'result'>;
   readonly outcomes: Counter<'outcome'>;
+  readonly recoveries: Counter<'action'>;
+  readonly receiptsPublished: Counter;
 
   constructor(prefix = 'oa_archive_') {
     collectDefaultMetrics({ register: this.registry, prefix: `${prefix}worker_` });
@@ -16,5 +18,7 @@ export class PipelineMetrics {
       registers: [this.registry],
     });
     this.outcomes = new Counter({ name: `${prefix}outcomes_total`, help: 'Documents reaching an outcome in this process', labelNames: ['outcome'], registers: [this.registry] });
+    this.recoveries = new Counter({ name: `${prefix}recoveries_total`, help: 'Ingests the reconciler put back at their stage (requeued), counted as overdue, or failed', labelNames: ['action'], registers: [this.registry] });
+    this.receiptsPublished = new Counter({ name: `${prefix}receipts_published_total`, help: 'Receipts published from the outbox by this process', registers: [this.registry] });
   }
 }

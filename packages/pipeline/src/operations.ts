@@ -1,29 +1,32 @@
-import { classificationOf, recordClassification, type Catalog, type IngestRecord } from '@oa-archive/catalog';
+import {
+  applyTransition,
+  classificationOf,
+  IllegalTransitionError,
+  inTransaction,
+  lockIngest,
+  recordClassificationIn,
+  stageOf,
+  type Catalog,
+  type ClassificationRecord,
+  type IngestRecord,
+  type ItemClass,
+} from '@oa-archive/catalog';
 import { formatReferenceCode, type Retention, type RetentionSchedule } from '@oa-archive/classify';
-import { STAGES, type Stage } from '@oa-archive/contracts';
-import { jobIdOf, type StageQueues } from './queues.ts';
+import type { Stage } from '@oa-archive/contracts';
+import { JobActiveError, receiptJobKeyOf, type StageQueues } from './queues.ts';
 
 /** A request the operator or admin cannot have: the message says why, in their terms. */
 export class OperationError extends Error {
   override readonly name = 'OperationError';
 }
 
-const RECEIPT_KEYS = [undefined, 'failed', 'filed', 'excluded', 'review', 'quarantined'];
-
-/**
- * Clears the finished jobs an earlier run left for this ingest from `stage` on, so the fresh run is
- * not mistaken for a duplicate (job ids are one per ingest and stage). An active job is left alone:
- * the ingest is still being worked on and must not be replayed.
- */
-async function clearJobsFrom(queues: StageQueues, ingestId: string, stage: Stage): Promise<void> {
-  for (const s of STAGES.slice(STAGES.indexOf(stage))) {
-    for (const key of s === 'notify' ? RECEIPT_KEYS : [undefined]) {
-      const job = await queues.queue(s).getJob(jobIdOf(ingestId, s, key));
-      if (!job) continue;
-      const state = await job.getState();
-      if (state === 'active') throw new OperationError(`ingest ${ingestId} is being worked on at ${s}; wait for it to finish`);
-      await job.remove();
-    }
+/** Finished jobs from `stage` on are cleared before anything is committed, so a refusal leaves nothing half-done. */
+async function clearFinishedJobs(queues: StageQueues, ingestId: string, stage: Stage): Promise<void> {
+  try {
+    await queues.clearFinishedFrom(stage, ingestId);
+  } catch (error) {
+    if (error instanceof JobActiveError) throw new OperationError(error.message);
+    throw error;
   }
 }
 
@@ -36,16 +39,23 @@ export interface ReplayRequest {
 
 /**
  * Runs a FAILED ingest again, from the stage that failed or from the start. Safe to repeat: every
- * stage is idempotent, the 档号 is kept, the AIP is built once and deposited write-once, so a replay
- * never yields a second AIP or a second number. The request is an audit event naming who asked.
+ * stage is idempotent, the 档号 is kept (or voided and reissued, recorded, if classification now puts
+ * the document elsewhere), the AIP is built once and deposited write-once, so a replay never yields a
+ * second AIP or a second number. The request is the transition's audit event, naming who asked.
  */
 export async function replayIngest(deps: { catalog: Catalog; queues: StageQueues }, ingestId: string, request: ReplayRequest): Promise<{ ingestId: string; stage: Stage }> {
   const ingest = await deps.catalog.getIngest(ingestId);
   if (!ingest) throw new OperationError(`no ingest ${ingestId}`);
   if (ingest.status !== 'FAILED') throw new OperationError(`ingest ${ingestId} is ${ingest.status}, not FAILED; only failed ingests are replayed`);
   const stage: Stage = request.from === 'start' ? 'fetch' : (ingest.failedStage ?? 'fetch');
-  await clearJobsFrom(deps.queues, ingestId, stage);
-  await deps.catalog.recordResumption(ingestId, { stage, actor: request.actor, kind: 'replay-requested', ...(request.reason ? { reason: request.reason } : {}) });
+  await clearFinishedJobs(deps.queues, ingestId, stage);
+  try {
+    await deps.catalog.transition(ingestId, { event: 'replay', actor: request.actor, stage, ...(request.reason ? { payload: { reason: request.reason } } : {}) });
+  } catch (error) {
+    if (error instanceof IllegalTransitionError) throw new OperationError(`ingest ${ingestId} is ${error.from} now, not FAILED: someone else acted on it first`);
+    throw error;
+  }
+  // Committed: if this enqueue is lost, the reconciler puts the ingest back at its stage.
   await deps.queues.enqueue(stage, { ingestId, eventId: ingest.eventId });
   return { ingestId, stage };
 }
@@ -87,66 +97,98 @@ export async function replayBulk(
   return { matched, replayed, refused };
 }
 
+/**
+ * What a person decides about a document waiting in REVIEW:
+ * - file: under this category and retention (a 档号 in that class: kept if it already holds one there,
+ *   else the old one voided and a new one taken);
+ * - retry: run the stage it waits at again, keeping its decision (the cause was fixed: a conversion
+ *   policy, a tool); only after convert or validate;
+ * - exclude, quarantine: with the reason (any 档号 it held is voided).
+ */
 export type ReviewDecision =
   | { action: 'file'; category: string; retention: Retention; organisationCode?: string; note?: string }
+  | { action: 'retry'; note?: string }
   | { action: 'exclude'; note: string }
   | { action: 'quarantine'; note: string };
 
+/** Where each kind of wait continues once a person files the document. */
+const CONTINUE_AFTER: Partial<Record<Stage, Stage>> = { classify: 'convert', convert: 'convert', validate: 'validate' };
+
+interface Settlement {
+  /** Where the pipeline continues, or none for exclude (the outcome is reached at once). */
+  next: Stage | undefined;
+  classify?: { decision: Omit<ClassificationRecord, 'referenceCode' | 'itemNumber'>; numbering?: { itemClass: ItemClass; format: (item: number) => string } };
+}
+
+/** Checks the decision against the schedule and the place the document waits; says what settling means. */
+function planSettlement(ingest: IngestRecord, waitsAt: Stage, earlier: ClassificationRecord | undefined, decision: ReviewDecision, schedule: RetentionSchedule, actor: string): Settlement {
+  const who = `人工鉴定（${actor}）`;
+  const base = { ruleIds: [`manual:${actor}`], scheduleVersion: schedule.version };
+  const none = { category: null, retention: null, organisationCode: null, year: null };
+  switch (decision.action) {
+    case 'file': {
+      const categories = new Set([schedule.categories.default, ...Object.values(schedule.categories.byMediaKind)]);
+      if (!categories.has(decision.category)) throw new OperationError(`category ${decision.category} is not in the schedule (${[...categories].join(', ')})`);
+      const org = decision.organisationCode ?? schedule.agency.organisations[ingest.departmentCode];
+      if (org === undefined) throw new OperationError(`department ${ingest.departmentCode} has no organisation code; give one`);
+      const data = ingest.event.data;
+      const year = Number((data.dates.signed ?? data.dates.finalized).slice(0, 4));
+      const parts = { fonds: schedule.agency.fonds, category: decision.category, year, retention: decision.retention, org };
+      return {
+        next: CONTINUE_AFTER[waitsAt] ?? 'convert',
+        classify: {
+          decision: { ...base, outcome: 'FILE', category: decision.category, retention: decision.retention, organisationCode: org, year, explanation: `${who}归档，保管期限${decision.retention}${decision.note ? `：${decision.note}` : ''}` },
+          numbering: { itemClass: parts, format: (item) => formatReferenceCode(schedule.referenceCode.template, { ...parts, item }, schedule.referenceCode.itemDigits) },
+        },
+      };
+    }
+    case 'retry':
+      if (waitsAt === 'classify' || earlier?.outcome !== 'FILE') {
+        throw new OperationError(`ingest ${ingest.ingestId} waits after classification: say file (category and retention), exclude or quarantine`);
+      }
+      return { next: waitsAt };
+    case 'exclude':
+      return { next: undefined, classify: { decision: { ...base, ...none, outcome: 'EXCLUDE', explanation: `${who}不归档：${decision.note}` } } };
+    case 'quarantine':
+      return { next: 'deposit', classify: { decision: { ...base, ...none, outcome: 'QUARANTINE', explanation: `${who}隔离：${decision.note}` } } };
+  }
+}
+
 /**
- * A person settles a document waiting in REVIEW after classification: files it (category and
- * retention from the schedule; the 档号 is taken then), excludes it, or quarantines it. The pipeline
- * continues from where it waited; the decision is recorded with who made it.
+ * A person settles a document waiting in REVIEW, wherever it waits: after classification (no rule
+ * decided), after conversion (no preservation copy could be made) or after validation (a four-properties
+ * check failed). Finished jobs are cleared first; then, in one transaction under the ingest's row lock,
+ * the status is checked (a concurrent settlement that got there first wins, this one is refused), the
+ * decision recorded (with any 档号 voided, reissued or kept) and the transition made with its audit
+ * event and receipt. Only then is the next job queued (if that is lost, the reconciler requeues it).
  */
 export async function settleReview(
   deps: { catalog: Catalog; queues: StageQueues; schedule: RetentionSchedule },
   ingestId: string,
   decision: ReviewDecision,
   actor: string,
-): Promise<{ outcome: string; referenceCode: string | null; next: Stage }> {
+): Promise<{ outcome: string; referenceCode: string | null; next: Stage; waitedAt: Stage }> {
   const { catalog, queues, schedule } = deps;
   const ingest = await catalog.getIngest(ingestId);
   if (!ingest) throw new OperationError(`no ingest ${ingestId}`);
   if (ingest.status !== 'REVIEW') throw new OperationError(`ingest ${ingestId} is ${ingest.status}, not waiting for review`);
+  const waitsAt = ingest.currentStage ?? 'classify';
   const earlier = await classificationOf(catalog.pool, ingestId);
-  if (earlier?.outcome !== 'REVIEW') {
-    throw new OperationError(`ingest ${ingestId} waits after ${earlier?.outcome ?? 'no'} classification (a conversion or a four-properties check failed); fix the cause and replay it, or exclude or quarantine it`);
-  }
-  const who = `人工鉴定（${actor}）`;
-  const base = { ruleIds: [`manual:${actor}`], scheduleVersion: schedule.version };
-  let next: Stage;
-  let record;
-  if (decision.action === 'file') {
-    const categories = new Set([schedule.categories.default, ...Object.values(schedule.categories.byMediaKind)]);
-    if (!categories.has(decision.category)) throw new OperationError(`category ${decision.category} is not in the schedule (${[...categories].join(', ')})`);
-    const org = decision.organisationCode ?? schedule.agency.organisations[ingest.departmentCode];
-    if (org === undefined) throw new OperationError(`department ${ingest.departmentCode} has no organisation code; give one`);
-    const data = ingest.event.data;
-    const year = Number((data.dates.signed ?? data.dates.finalized).slice(0, 4));
-    record = await recordClassification(
-      catalog.pool,
-      ingestId,
-      { ...base, outcome: 'FILE', category: decision.category, retention: decision.retention, organisationCode: org, year, explanation: `${who}归档，保管期限${decision.retention}${decision.note ? `：${decision.note}` : ''}` },
-      {
-        itemClass: { fonds: schedule.agency.fonds, category: decision.category, year, retention: decision.retention, org },
-        format: (item) => formatReferenceCode(schedule.referenceCode.template, { fonds: schedule.agency.fonds, category: decision.category, year, retention: decision.retention, org, item }, schedule.referenceCode.itemDigits),
-      },
-      `person:${actor}`,
-    );
-    next = 'convert';
-  } else {
-    const outcome = decision.action === 'exclude' ? 'EXCLUDE' : 'QUARANTINE';
-    record = await recordClassification(
-      catalog.pool,
-      ingestId,
-      { ...base, outcome, category: null, retention: null, organisationCode: null, year: null, explanation: `${who}${decision.action === 'exclude' ? '不归档' : '隔离'}：${decision.note}` },
-      undefined,
-      `person:${actor}`,
-    );
-    next = decision.action === 'exclude' ? 'notify' : 'deposit';
-  }
-  await catalog.recordResumption(ingestId, { stage: next, actor, kind: 'review-settled', reason: decision.action });
-  if (decision.action === 'exclude') await catalog.recordOutcome(ingestId, 'EXCLUDED', { ruleIds: record.ruleIds, explanation: record.explanation });
-  await clearJobsFrom(queues, ingestId, next);
-  await queues.enqueue(next, { ingestId, eventId: ingest.eventId }, decision.action === 'exclude' ? 'excluded' : undefined);
-  return { outcome: record.outcome, referenceCode: record.referenceCode, next };
+  const plan = planSettlement(ingest, waitsAt, earlier, decision, schedule, actor);
+  if (plan.next) await clearFinishedJobs(queues, ingestId, plan.next);
+
+  const { record, receipt } = await inTransaction(catalog.pool, async (tx) => {
+    const row = await lockIngest(tx, ingestId);
+    if (row.status !== 'REVIEW' || stageOf(row) !== waitsAt) throw new OperationError(`ingest ${ingestId} is ${row.status} now, not waiting for review: someone settled it first`);
+    const why = `review settled by ${actor}: ${decision.action}${decision.note ? ` (${decision.note})` : ''}`;
+    const record = plan.classify ? await recordClassificationIn(tx, ingestId, plan.classify.decision, plan.classify.numbering, `person:${actor}`, why) : earlier!;
+    const payload = { decision: decision.action, ...(decision.note ? { note: decision.note } : {}), waitedAt: waitsAt, classification: record.outcome, referenceCode: record.referenceCode };
+    const transition = plan.next
+      ? await applyTransition(tx, ingestId, { event: 'settle', actor, stage: plan.next, payload })
+      : await applyTransition(tx, ingestId, { event: 'settle-exclude', actor, payload });
+    return { record, receipt: transition.receipt };
+  });
+  if (plan.next) await queues.enqueue(plan.next, { ingestId, eventId: ingest.eventId });
+  else if (receipt) await queues.enqueue('notify', { ingestId, eventId: ingest.eventId }, receiptJobKeyOf(receipt.seq));
+  return { outcome: record.outcome, referenceCode: record.referenceCode, next: plan.next ?? 'notify', waitedAt: waitsAt };
 }

@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
 import { STAGES, type Stage } from '@oa-archive/contracts';
 
 /** The Redis key where intake publishes whether it holds back for back pressure (read by the console). */
@@ -19,6 +19,12 @@ export function jobIdOf(ingestId: string, stage: Stage, key?: string): string {
   return key ? `${ingestId}-${stage}-${key}` : `${ingestId}-${stage}`;
 }
 
+/** The notify job of an ingest's n-th receipt: one per outcome reached, so a later outcome is never a duplicate. */
+export const receiptJobKeyOf = (seq: number) => `r${seq}`;
+
+/** BullMQ's job states, and `missing` when Redis holds no job under the id. */
+export type JobState = 'missing' | 'waiting' | 'active' | 'delayed' | 'prioritized' | 'waiting-children' | 'completed' | 'failed' | 'unknown';
+
 export interface RetryPolicy {
   attempts: number;
   backoffMs: number;
@@ -33,6 +39,14 @@ export function jobOptionsOf(policy: RetryPolicy, ingestId: string, stage: Stage
     removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
     removeOnFail: { age: 30 * 24 * 3600 },
   };
+}
+
+/** A job of the ingest is running: the request has to wait for it. */
+export class JobActiveError extends Error {
+  override readonly name = 'JobActiveError';
+  constructor(ingestId: string, stage: Stage) {
+    super(`ingest ${ingestId} is being worked on at ${stage}; wait for it to finish`);
+  }
 }
 
 /** One BullMQ queue per stage, sharing one connection. */
@@ -53,6 +67,26 @@ export class StageQueues {
 
   async enqueue(stage: Stage, data: StageJobData, key?: string): Promise<void> {
     await this.queue(stage).add(stage, data, jobOptionsOf(this.#policy, data.ingestId, stage, key));
+  }
+
+  /** The ingest's job at `stage` and its state. */
+  async jobOf(stage: Stage, ingestId: string): Promise<{ job: Job<StageJobData> | undefined; state: JobState }> {
+    const job = await this.queue(stage).getJob(jobIdOf(ingestId, stage));
+    if (!job) return { job: undefined, state: 'missing' };
+    return { job, state: (await job.getState()) as JobState };
+  }
+
+  /**
+   * Removes the ingest's finished (completed or failed) jobs from `from` to deposit, so a fresh run of
+   * those stages is not taken for a duplicate (job ids are one per ingest and stage). Jobs still to
+   * run are left: they do the work; an active one refuses the request (the ingest is being worked on).
+   */
+  async clearFinishedFrom(from: Stage, ingestId: string): Promise<void> {
+    for (const stage of STAGES.slice(STAGES.indexOf(from)).filter((s) => s !== 'notify')) {
+      const { job, state } = await this.jobOf(stage, ingestId);
+      if (state === 'active') throw new JobActiveError(ingestId, stage);
+      if (job && (state === 'completed' || state === 'failed' || state === 'unknown')) await job.remove();
+    }
   }
 
   /** Jobs not yet finished across all stages: what intake's back-pressure watches. */

@@ -64,6 +64,12 @@ describe('four-properties check at filing (DA/T 70)', () => {
     expect(codes).toEqual(expect.arrayContaining(['3-2', '3-3', '4-1']));
   });
 
+  it('counts voided numbers (作废) as used, so a re-classified document leaves no gap in 2-4', () => {
+    const report = assessFourProperties(input({ itemNumbersInClass: [1, 3], voidedItemNumbersInClass: [2] }));
+    expect(report.items.find((i) => i.code === '2-4')).toMatchObject({ result: 'pass', detail: '同一分类内件号1至3连续（含作废1个）' });
+    expect(failedCodes(input({ itemNumbersInClass: [1, 4], voidedItemNumbersInClass: [2] }))).toContain('2-4');
+  });
+
   it('marks an item not applicable where nothing can be checked', () => {
     const report = assessFourProperties(input({ components: input().components.map((c) => ({ ...c, declaredSha256: null })) }));
     expect(report.items.find((i) => i.code === '1-1')?.result).toBe('not-applicable');

@@ -1,13 +1,15 @@
 /**
  * The archive's command line.
  *   archive migrate                               apply pending catalog migrations
- *   archive audit verify [--read-back]            recompute the audit chain; cross-check archive objects
+ *   archive audit verify [--read-back]            recompute the audit chain, check it against its anchors; cross-check archive objects
+ *   archive audit anchor                          write the chain's head, write-once, under audit-anchors/ in the archive bucket
  *   archive ingests [--status S] [--source S]     list ingests and where each was filed
  *   archive show <ingest id | document id>        one ingest: components, decision, stage runs, audit events
  *   archive classify [--schedule file.yaml]      dry run: event data as JSON lines on stdin → one decision per line
  *   archive replay <ingest | document id> [--from start]       replay a failed ingest
  *   archive replay --bulk [--stage S] [--error-class E] [--source S] [--since T] [--until T] [--dry-run] [--rate N]
- *   archive review settle <ingest id> --file WS:D30 | --exclude "why" | --quarantine "why"
+ *   archive review settle <ingest id> --file WS:D30 | --retry | --exclude "why" | --quarantine "why"
+ *   archive reconcile-jobs                         one reconciler pass: put ingests whose stage job was lost back at their stage
  *   archive token create --name N --role viewer|operator|admin  |  archive token revoke --name N
  *   archive redrive [--limit N]                    dead-lettered records back to their topic (200 a call by default)
  *   archive reconsume --since T --until T          publish a window of the finalized topic again
@@ -22,14 +24,16 @@ import { loadSchedule } from '@oa-archive/classify';
 import { s3SettingsOf } from '@oa-archive/config';
 import { INGEST_STATUSES, type IngestStatus } from '@oa-archive/contracts';
 import { createS3Client, ObjectStore } from '@oa-archive/storage';
+import { anchorAuditChain } from '@oa-archive/pipeline';
 import { auditVerify } from './commands/auditVerify.ts';
 import { classifyDryRun } from './commands/classifyDryRun.ts';
 import { kafkaRepairCommand, replayCommand, reviewCommand, tokenCommand } from './commands/operate.ts';
 import { awaitOutcomes, ingestTable } from './commands/ingests.ts';
+import { reconcileJobsCommand } from './commands/recovery.ts';
 import { loadCliConfig, type CliConfig } from './config.ts';
 
 const USAGE =
-  'usage: archive migrate | audit verify [--read-back] | ingests [--status S] [--source S] | show <id> | classify [--schedule file] | replay … | review settle … | token create|revoke … | await --documents a,b\n';
+  'usage: archive migrate | audit verify [--read-back] | audit anchor | ingests [--status S] [--source S] | show <id> | classify [--schedule file] | replay … | review settle … | reconcile-jobs | token create|revoke … | await --documents a,b\n';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -52,6 +56,7 @@ const { positionals, values } = parseArgs({
     file: { type: 'string' },
     exclude: { type: 'string' },
     quarantine: { type: 'string' },
+    retry: { type: 'boolean', default: false },
     note: { type: 'string' },
     name: { type: 'string' },
     role: { type: 'string' },
@@ -85,9 +90,19 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
   if (command === 'audit' && sub === 'verify') {
     const s3 = createS3Client(s3SettingsOf(config));
     try {
-      const report = await auditVerify(catalog, new ObjectStore(s3), { readBack: values['read-back'] });
+      const report = await auditVerify(catalog, new ObjectStore(s3), { readBack: values['read-back'], anchorBucket: config.S3_ARCHIVE_BUCKET });
       report.lines.forEach((line) => out(line));
       return report.ok ? 0 : 1;
+    } finally {
+      s3.destroy();
+    }
+  }
+  if (command === 'audit' && sub === 'anchor') {
+    const s3 = createS3Client(s3SettingsOf(config));
+    try {
+      const result = await anchorAuditChain({ catalog, store: new ObjectStore(s3), bucket: config.S3_ARCHIVE_BUCKET, objectLock: config.S3_OBJECT_LOCK });
+      out(result.outcome === 'written' || result.outcome === 'already-present' ? `anchor ${result.outcome}: event ${result.anchor.seq}, hash ${result.anchor.hash} → s3://${config.S3_ARCHIVE_BUCKET}/${result.key}` : result.outcome === 'empty' ? 'the audit chain is empty: nothing to anchor' : 'another process is anchoring right now; try again');
+      return result.outcome === 'busy' ? 1 : 0;
     } finally {
       s3.destroy();
     }
@@ -127,6 +142,7 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
   if (command === 'redrive' || command === 'reconsume') return kafkaRepairCommand(config, catalog, command, values, out);
   if (command === 'replay') return replayCommand(config, catalog, sub, values, out);
   if (command === 'review') return reviewCommand(config, catalog, sub, positionals[2], values, out);
+  if (command === 'reconcile-jobs') return reconcileJobsCommand(config, catalog, values.as ?? process.env.USER ?? 'cli', out);
   if (command === 'await') {
     // Ids as a list, or the simulator's `publish` output (JSON lines with documentId) on stdin.
     const ids = values.documents

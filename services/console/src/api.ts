@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { appendAuditEvent, inTransaction, searchIngests, timelinessByDepartment } from '@oa-archive/catalog';
+import { appendAuditEvent, inTransaction, reviewQueue, searchIngests, timelinessByDepartment } from '@oa-archive/catalog';
 import { isStage, STAGES } from '@oa-archive/contracts';
 import { reconsumeWindow, redriveDeadLetters } from '@oa-archive/kafka';
 import { OperationError, replayBulk, replayIngest, settleReview } from '@oa-archive/pipeline';
+import { toCsv } from './csv.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { date, issuesOf, searchQuery, timelinessQuery } from './params.ts';
-import { ingestDetail, overview } from './queries.ts';
+import { ingestDetail, overview, reconcilerView } from './queries.ts';
 
 /** Every admin action is itself an audit event naming who did it. */
 async function auditAction(deps: ConsoleDeps, request: FastifyRequest, ingestId: string | null, action: string, payload: Record<string, unknown>) {
@@ -33,6 +34,7 @@ const bulkBody = z.object({
 
 const reviewBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('file'), category: z.string().regex(/^[A-Z]{2}$/), retention: z.enum(['Y', 'D30', 'D10']), organisationCode: z.string().optional(), note: z.string().max(500).optional() }),
+  z.object({ action: z.literal('retry'), note: z.string().max(500).optional() }),
   z.object({ action: z.literal('exclude'), note: z.string().min(1).max(500) }),
   z.object({ action: z.literal('quarantine'), note: z.string().min(1).max(500) }),
 ]);
@@ -45,14 +47,6 @@ interface BulkRun {
   replayed: string[];
   refused: { ingestId: string; reason: string }[];
   finished: boolean;
-}
-
-function csv(rows: Record<string, unknown>[], columns: string[]): string {
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
 }
 
 export async function registerApi(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
@@ -114,7 +108,10 @@ export async function registerApi(app: FastifyInstance, deps: ConsoleDeps): Prom
 
   app.get<{ Params: { id: string } }>('/api/replays/:id', { config: { role: 'viewer' } }, async (request, reply) => bulkRuns.get(request.params.id) ?? reply.code(404).send({ error: 'no such bulk replay' }));
 
-  app.get('/api/review', { config: { role: 'viewer' } }, async () => ({ review: await searchIngests(deps.catalog.pool, { status: 'REVIEW', limit: 1000 }) }));
+  app.get('/api/review', { config: { role: 'viewer' } }, async () => ({ review: await reviewQueue(deps.catalog.pool, 1000) }));
+
+  // What the reconciler did lately (from the audit trail) and the receipts still waiting for Kafka.
+  app.get('/api/reconciler', { config: { role: 'viewer' } }, async () => reconcilerView(deps));
 
   app.post<{ Params: { id: string } }>('/api/review/:id', { config: { role: 'admin' } }, async (request, reply) => {
     const body = reviewBody.safeParse(request.body ?? {});
@@ -153,7 +150,7 @@ export async function registerApi(app: FastifyInstance, deps: ConsoleDeps): Prom
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="timeliness.csv"')
-        .send(csv(rows, ['department', 'finalized', 'filed', 'inReview', 'failed', 'inProgress', 'medianDelaySeconds', 'p95DelaySeconds']));
+        .send(toCsv(rows, ['department', 'finalized', 'filed', 'inReview', 'failed', 'inProgress', 'medianDelaySeconds', 'p95DelaySeconds']));
     }
     return { timeliness: rows };
   });

@@ -2,11 +2,12 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { Catalog, createPool, migrate } from '@oa-archive/catalog';
 import { loadSchedule } from '@oa-archive/classify';
+import { kafkaSettingsOf } from '@oa-archive/config';
 import { createKafka } from '@oa-archive/kafka';
 import { createLogger, type Logger } from '@oa-archive/observability';
 import { StageQueues } from '@oa-archive/pipeline';
 import { buildConsole } from './app.ts';
-import type { ConsoleConfig } from './config.ts';
+import { CONSOLE_POOL_SIZE, type ConsoleConfig } from './config.ts';
 import type { ConsoleDeps } from './deps.ts';
 
 export interface ConsoleProcess {
@@ -17,7 +18,7 @@ export interface ConsoleProcess {
 }
 
 export async function startConsole(config: ConsoleConfig, logger: Logger = createLogger({ service: 'console', level: config.LOG_LEVEL })): Promise<ConsoleProcess> {
-  const catalog = new Catalog(createPool(config.DATABASE_URL, 6));
+  const catalog = new Catalog(createPool(config.DATABASE_URL, CONSOLE_POOL_SIZE));
   await migrate(catalog.pool);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: config.STAGE_ATTEMPTS, backoffMs: config.STAGE_BACKOFF_MS } });
@@ -26,7 +27,7 @@ export async function startConsole(config: ConsoleConfig, logger: Logger = creat
     catalog,
     queues,
     redis,
-    kafka: createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-console`, brokers: config.KAFKA_BROKERS, logger }),
+    kafka: createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-console`, logger, ...kafkaSettingsOf(config) }),
     schedule: await loadSchedule(config.RETENTION_SCHEDULE),
     logger,
   };

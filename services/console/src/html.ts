@@ -45,7 +45,7 @@ async function act(url, body){
 
 export function page(title: string, principal: { name: string; role: string } | undefined, body: Html): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escape(title)} · OA archive</title><style>${STYLE}</style><script>${SCRIPT}</script></head><body>
-<header><strong>OA archive</strong><a href="/">Overview</a><a href="/ingests">Ingests</a><a href="/review">Review queue</a><a href="/timeliness">Timeliness</a><a href="/queues">Queues (bull-board)</a>
+<header><strong>OA archive</strong><a href="/">Overview</a><a href="/ingests">Ingests</a><a href="/review">Review queue</a><a href="/reconciler">Reconciler</a><a href="/timeliness">Timeliness</a><a href="/queues">Queues (bull-board)</a>${principal?.role === 'admin' ? '<a href="/queues-admin">Manage queues</a>' : ''}
 ${principal ? `<span class="who">${escape(principal.name)} (${escape(principal.role)}) · <a href="/logout">log out</a></span>` : ''}</header>
 <main><h1>${escape(title)}</h1><div id="msg" class="msg" hidden></div>${body.value}</main></body></html>`;
 }

@@ -1,5 +1,5 @@
 export { buildConsole } from './app.ts';
-export { consoleEnv, loadConsoleConfig } from './config.ts';
+export { CONSOLE_POOL_SIZE, consoleEnv, loadConsoleConfig } from './config.ts';
 export type { ConsoleConfig } from './config.ts';
 export { startConsole } from './console.ts';
 export type { ConsoleProcess } from './console.ts';

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticateToken, searchIngests, timelinessByDepartment } from '@oa-archive/catalog';
+import { authenticateToken, reviewQueue, searchIngests, timelinessByDepartment } from '@oa-archive/catalog';
 import { INGEST_STATUSES, STAGES } from '@oa-archive/contracts';
 import { SESSION_COOKIE } from './auth.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { barChart, html, page, type Html } from './html.ts';
 import { issuesOf, searchQuery, timelinessQuery, withoutEmpty } from './params.ts';
-import { ingestDetail, overview } from './queries.ts';
+import { ingestDetail, overview, reconcilerView } from './queries.ts';
+import { safeNextPath } from './safeNext.ts';
 
 const QUEUE_COLOURS = { waiting: '#8fb3de', active: '#2f6fb5', delayed: '#d4a72c', failed: '#b3261e', completed: '#9fc9a8' };
 const OUTCOME_COLOURS = { FILED: '#1b7a3a', EXCLUDED: '#8c959f', QUARANTINED: '#6f42c1', REVIEW: '#d4a72c', FAILED: '#b3261e' };
@@ -16,6 +17,9 @@ function send(reply: FastifyReply, request: FastifyRequest, title: string, body:
 }
 
 export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
+  // request.protocol is https over TLS, or when a trusted proxy (CONSOLE_TRUST_PROXY) says so.
+  const secureCookie = (request: FastifyRequest) => deps.config.CONSOLE_COOKIE_SECURE === 'always' || request.protocol === 'https';
+
   app.get<{ Querystring: { next?: string; failed?: string } }>('/login', async (request, reply) =>
     send(
       reply,
@@ -23,7 +27,7 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
       'Log in',
       html`${request.query.failed ? html`<p class="fail">That token is not valid.</p>` : ''}
         <form method="post" action="/login" class="inline">
-          <input type="hidden" name="next" value="${request.query.next ?? '/'}" />
+          <input type="hidden" name="next" value="${safeNextPath(request.query.next)}" />
           <label>API token <input type="password" name="token" size="50" autocomplete="off" required /></label>
           <button type="submit">Log in</button>
         </form>
@@ -35,16 +39,16 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
     const token = request.body?.token?.trim() ?? '';
     const principal = token ? await authenticateToken(deps.catalog.pool, token) : undefined;
     // Only local paths: the login form must not become an open redirect.
-    const next = request.body?.next?.startsWith('/') && !request.body.next.startsWith('//') ? request.body.next : '/';
+    const next = safeNextPath(request.body?.next);
     if (!principal) {
       request.log.warn({ reason: 'bad token at login' }, 'access denied (login)');
       return reply.redirect(`/login?failed=1&next=${encodeURIComponent(next)}`);
     }
-    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https' });
+    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: secureCookie(request) });
     return reply.redirect(next);
   });
 
-  app.get('/logout', async (_request, reply) => reply.clearCookie(SESSION_COOKIE, { path: '/' }).redirect('/login'));
+  app.get('/logout', async (request, reply) => reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: secureCookie(request) }).redirect('/login'));
 
   app.get('/', { config: { role: 'viewer' } }, async (request, reply) => {
     const o = await overview(deps);
@@ -56,7 +60,7 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
       'Overview',
       html`<div class="cards">
           ${INGEST_STATUSES.map((s) => html`<div class="card"><span class="${s}">${s}</span><b data-status="${s}">${o.statuses[s] ?? 0}</b></div>`)}
-          <div class="card">intake<b>${o.consumer.intake?.paused ? 'paused' : 'consuming'}</b><span class="muted">lag ${lag.reduce((a, p) => a + p.lag, 0)}</span></div>
+          <div class="card">intake<b>${lag.some((p) => p.stalledSince) ? html`<span class="fail">stalled</span>` : o.consumer.intake?.paused ? 'paused' : 'consuming'}</b><span class="muted">lag ${lag.reduce((a, p) => a + p.lag, 0)}</span></div>
         </div>
         <h2>Stage queues</h2>
         ${barChart(STAGES.map((s) => ({ label: s, values: o.queues[s] })), QUEUE_COLOURS)}
@@ -82,7 +86,10 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
           : html`<p class="muted">No failed ingests.</p>`}
         <h2>Kafka consumer (${o.consumer.group})</h2>
         ${Array.isArray(o.consumer.lag)
-          ? html`<table><tr><th>partition</th><th>committed</th><th>end</th><th>lag</th></tr>${lag.map((p) => html`<tr><td>${p.partition}</td><td>${p.committed}</td><td>${p.end}</td><td>${p.lag}</td></tr>`)}</table>`
+          ? html`<table id="partitions"><tr><th>partition</th><th>committed</th><th>end</th><th>lag</th><th>state</th></tr>${lag.map(
+              (p) => html`<tr data-partition="${p.partition}"><td>${p.partition}</td><td>${p.committed}</td><td>${p.end}</td><td>${p.lag}</td>
+                <td>${p.stalledSince ? html`<span class="fail">stalled since ${p.stalledSince}</span>` : ''}</td></tr>`,
+            )}</table>`
           : html`<p class="fail">Could not read the consumer group: ${(o.consumer.lag as { error: string }).error}</p>`}`,
     );
   });
@@ -153,25 +160,48 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
   });
 
   app.get('/review', { config: { role: 'viewer' } }, async (request, reply) => {
-    const rows = await searchIngests(deps.catalog.pool, { status: 'REVIEW', limit: 500 });
+    const rows = await reviewQueue(deps.catalog.pool, 500);
     const admin = request.principal?.role === 'admin';
     const categories = [...new Set([deps.schedule.categories.default, ...Object.values(deps.schedule.categories.byMediaKind)])];
     return send(
       reply,
       request,
       `Review queue (${rows.length})`,
-      html`<table id="review"><tr><th>document</th><th>题名</th><th>dept</th><th>why it waits</th>${admin ? html`<th>decision</th>` : ''}</tr>
+      html`<p class="muted">A document waits here after classification (no rule decided), conversion (no preservation copy) or validation (a four-properties check failed).
+          Filing it in another class voids its 档号 (作废, recorded) and takes a new one; excluding or quarantining voids it.</p>
+        <table id="review"><tr><th>document</th><th>题名</th><th>dept</th><th>waits after</th><th>档号</th><th>why it waits</th>${admin ? html`<th>decision</th>` : ''}</tr>
         ${rows.map(
-          (r) => html`<tr data-ingest="${r.ingestId}"><td><a href="/ingests/${r.ingestId}">${r.documentId}</a></td><td>${r.title}</td><td>${r.departmentCode}</td><td>${r.explanation ?? ''}</td>
+          (r) => html`<tr data-ingest="${r.ingestId}" data-waits="${r.waitsAt}"><td><a href="/ingests/${r.ingestId}">${r.documentId}</a></td><td>${r.title}</td><td>${r.departmentCode}</td><td>${r.waitsAt}</td><td>${r.referenceCode ?? '—'}</td><td>${r.why}</td>
             ${admin
               ? html`<td><form class="inline" onsubmit="event.preventDefault(); act('/api/review/${r.ingestId}', {action:'file', category:this.category.value, retention:this.retention.value, note:this.note.value})">
                   <select name="category">${categories.map((c) => html`<option>${c}</option>`)}</select>
                   <select name="retention"><option>Y</option><option>D30</option><option>D10</option></select>
                   <input name="note" placeholder="note" size="10" /><button class="file">File</button></form>
+                  ${r.waitsAt !== 'classify' && r.classification === 'FILE' ? html`<button class="retry" onclick="const n=prompt('What was fixed? (the ${r.waitsAt} stage runs again)'); if(n!==null) act('/api/review/${r.ingestId}',{action:'retry',note:n})">Retry ${r.waitsAt}</button>` : ''}
                   <button onclick="const n=prompt('Why is it not archived?'); if(n) act('/api/review/${r.ingestId}',{action:'exclude',note:n})">Exclude</button>
                   <button onclick="const n=prompt('Why quarantine?'); if(n) act('/api/review/${r.ingestId}',{action:'quarantine',note:n})">Quarantine</button></td>`
               : ''}</tr>`,
         )}</table>`,
+    );
+  });
+
+  app.get('/reconciler', { config: { role: 'viewer' } }, async (request, reply) => {
+    const { actions, receipts } = await reconcilerView(deps);
+    return send(
+      reply,
+      request,
+      'Reconciler',
+      html`<p class="muted">Ingests whose stage job was lost (Redis lost its data), failed without being recorded, or ran past its stage's deadline, and what was done:
+          put back at their stage (requeued), counted (overdue), or FAILED after too many recoveries. From the audit trail.</p>
+        <div class="cards"><div class="card">receipts waiting for Kafka<b id="receipts-pending">${receipts.pending}</b>
+          <span class="muted">${receipts.oldest ? `oldest since ${receipts.oldest.toISOString()}` : 'none'}${receipts.lastError ? ` · ${receipts.lastError}` : ''}</span></div></div>
+        ${actions.length
+          ? html`<table id="recoveries"><tr><th>#</th><th>time</th><th>document</th><th>stage</th><th>action</th><th>job was</th><th>reason</th><th>by</th><th>status now</th></tr>
+              ${actions.map(
+                (a) => html`<tr data-action="${a.action}"><td>${a.seq}</td><td>${a.at}</td><td>${a.ingestId ? html`<a href="/ingests/${a.ingestId}">${a.documentId ?? a.ingestId}</a>` : ''}</td><td>${a.stage ?? ''}</td>
+                  <td>${a.action}</td><td>${a.jobState ?? ''}</td><td class="muted">${a.reason}</td><td>${a.actor}</td><td class="${a.status ?? ''}">${a.status ?? ''}</td></tr>`,
+              )}</table>`
+          : html`<p class="muted">Nothing to recover lately.</p>`}`,
     );
   });
 

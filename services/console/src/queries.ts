@@ -8,24 +8,34 @@ import {
   outcomesPerHour,
   preservationCopiesOf,
   preservationEventsOf,
+  receiptBacklog,
+  receiptsOf,
+  recentRecoveries,
   stageStatistics,
+  voidedReferenceCodesOf,
   validationReportOf,
 } from '@oa-archive/catalog';
+import { stallStateKey } from '@oa-archive/kafka';
 import { intakeStateKey } from '@oa-archive/pipeline';
 import type { ConsoleDeps } from './deps.ts';
 
-/** Consumer lag of the intake group, per partition of the finalized-events topic. */
+/**
+ * Consumer lag of the intake group, per partition of the finalized-events topic, and since when a
+ * partition is stalled (records waiting, offset not moving) as the intake that owns it reports.
+ */
 export async function consumerLag(deps: ConsoleDeps) {
   const admin = deps.kafka.admin();
   await admin.connect();
   try {
     const topic = deps.config.KAFKA_TOPIC_FINALIZED;
     const [committed] = await admin.fetchOffsets({ groupId: deps.config.KAFKA_GROUP_ID, topics: [topic] });
-    const ends = await admin.fetchTopicOffsets(topic);
-    return [...ends].sort((a, b) => a.partition - b.partition).map((end) => {
+    const ends = [...(await admin.fetchTopicOffsets(topic))].sort((a, b) => a.partition - b.partition);
+    const stalls = ends.length ? await deps.redis.mget(ends.map((end) => stallStateKey(deps.config.QUEUE_PREFIX, topic, end.partition))) : [];
+    return ends.map((end, i) => {
       const offset = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
       const start = Number(offset) < 0 ? Number(end.low) : Number(offset);
-      return { partition: end.partition, committed: Number(offset), end: Number(end.high), lag: Math.max(0, Number(end.high) - start) };
+      const stall = stalls[i] ? (JSON.parse(stalls[i]) as { waitingSince: string }) : null;
+      return { partition: end.partition, committed: Number(offset), end: Number(end.high), lag: Math.max(0, Number(end.high) - start), stalledSince: stall?.waitingSince ?? null };
     });
   } finally {
     await admin.disconnect();
@@ -57,7 +67,7 @@ export async function ingestDetail(deps: ConsoleDeps, ingestId: string) {
   const pool = deps.catalog.pool;
   const ingest = await deps.catalog.getIngest(ingestId);
   if (!ingest) return undefined;
-  const [classification, components, characterizations, preservation, validation, metadata, events, audit, stageRuns, aip] = await Promise.all([
+  const [classification, components, characterizations, preservation, validation, metadata, events, audit, stageRuns, aip, receipts, voided] = await Promise.all([
     classificationOf(pool, ingestId),
     deps.catalog.listComponents(ingestId),
     characterizationsOf(pool, ingestId),
@@ -68,6 +78,8 @@ export async function ingestDetail(deps: ConsoleDeps, ingestId: string) {
     auditEventsOf(pool, ingestId),
     deps.catalog.stageRuns(ingestId),
     aipOf(pool, ingestId),
+    receiptsOf(pool, ingestId),
+    voidedReferenceCodesOf(pool, ingestId),
   ]);
   const { event, ...summary } = ingest;
   return {
@@ -81,5 +93,13 @@ export async function ingestDetail(deps: ConsoleDeps, ingestId: string) {
     audit,
     stageRuns,
     aip: aip ? { bucket: components.find((c) => c.archiveBucket)?.archiveBucket ?? null, prefix: aip.prefix, files: aip.files.length } : null,
+    receipts: receipts.map(({ receipt: _receipt, ...r }) => r),
+    voidedReferenceCodes: voided,
   };
+}
+
+/** The reconciler's recent actions and the receipt outbox's backlog: what the operator checks after a fault. */
+export async function reconcilerView(deps: ConsoleDeps, limit = 200) {
+  const [actions, receipts] = await Promise.all([recentRecoveries(deps.catalog.pool, limit), receiptBacklog(deps.catalog.pool)]);
+  return { actions, receipts };
 }

@@ -5,8 +5,8 @@ import { auditEventsOf, createApiToken, recordClassification, type Catalog } fro
 import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { loadSchedule } from '@oa-archive/classify';
 import { exampleDocumentFinalizedEvent, parseDocumentFinalized } from '@oa-archive/contracts';
-import { createProducer, ensureTopics } from '@oa-archive/kafka';
-import { jobIdOf, StageQueues } from '@oa-archive/pipeline';
+import { createProducer, ensureTopics, stallStateKey } from '@oa-archive/kafka';
+import { DEFAULT_RECOVERY, jobIdOf, reconcileJobs, StageQueues } from '@oa-archive/pipeline';
 import { testKafka, testLogger, uniqueName, waitFor } from '@oa-archive/testing';
 import { buildConsole, loadConsoleConfig, type ConsoleDeps } from '../src/index.ts';
 
@@ -22,11 +22,17 @@ async function seed(catalog: Catalog, documentId: string, status: 'FAILED' | 'RE
   const id = `ing_${documentId}`;
   await catalog.recordIngest(id, parsed.event);
   if (status === 'FAILED') await catalog.markFailed(id, { stage: 'fetch', reason: 'FetchHttpError: OA answered HTTP 503', retryable: true, attempts: 5 });
+  // Through the state machine, as the pipeline would: fetch and characterize done, then the outcome.
+  const run = { attempt: 1, startedAt: new Date(), finishedAt: new Date(), detail: {} };
+  if (status === 'REVIEW' || status === 'FILED') {
+    await catalog.completeStage(id, 'fetch', run, { next: 'characterize' });
+    await catalog.completeStage(id, 'characterize', run, { next: 'classify' });
+  }
   if (status === 'REVIEW') {
     await recordClassification(catalog.pool, id, { outcome: 'REVIEW', category: null, retention: null, organisationCode: null, year: null, ruleIds: [], scheduleVersion: 't', explanation: '没有规则能判定此文件' });
-    await catalog.recordOutcome(id, 'REVIEW', {});
+    await catalog.completeStage(id, 'classify', run, { outcome: { status: 'REVIEW', payload: { explanation: '没有规则能判定此文件' } } });
   }
-  if (status === 'FILED') await catalog.recordOutcome(id, 'FILED', {});
+  if (status === 'FILED') await catalog.completeStage(id, 'classify', run, { outcome: { status: 'FILED', payload: {} } });
   return id;
 }
 
@@ -99,9 +105,11 @@ describe('console API: authentication and roles', () => {
     }
   });
 
-  it('keeps bull-board for operators and admins', async () => {
-    expect((await app.inject({ url: '/queues', headers: as('viewer') })).statusCode).toBe(403);
-    expect((await app.inject({ url: '/queues', headers: as('operator') })).statusCode).toBe(200);
+  it('shows bull-board read-only to every role, and its managing board to admins only', async () => {
+    expect((await app.inject({ url: '/queues' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/queues', headers: as('viewer') })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/queues-admin', headers: as('operator') })).statusCode).toBe(403);
+    expect((await app.inject({ url: '/queues-admin', headers: as('admin') })).statusCode).toBe(200);
   });
 });
 
@@ -111,7 +119,23 @@ describe('console API: reading', () => {
     expect(Object.keys(o.queues)).toEqual(['fetch', 'characterize', 'classify', 'convert', 'validate', 'package', 'deposit', 'notify']);
     expect(o.statuses).toMatchObject({ FAILED: 2, REVIEW: 1, FILED: 1 });
     expect(o.failures).toEqual([expect.objectContaining({ stage: 'fetch', errorClass: 'FetchHttpError', count: 2 })]);
-    expect(o.consumer.lag).toEqual([expect.objectContaining({ partition: 0, lag: 0 }), expect.objectContaining({ partition: 1, lag: 0 })]);
+    expect(o.consumer.lag).toEqual([expect.objectContaining({ partition: 0, lag: 0, stalledSince: null }), expect.objectContaining({ partition: 1, lag: 0, stalledSince: null })]);
+  });
+
+  it('shows a partition as stalled while intake reports it so', async () => {
+    // What intake publishes for a partition whose offset has not moved while records wait.
+    const key = stallStateKey(deps.config.QUEUE_PREFIX, deps.config.KAFKA_TOPIC_FINALIZED, 1);
+    const waitingSince = '2026-01-01T08:00:00.000Z';
+    await redis.set(key, JSON.stringify({ topic: deps.config.KAFKA_TOPIC_FINALIZED, partition: 1, committed: '4', high: '9', lag: 5, waitingSince, stalled: true }), 'PX', 60_000);
+    try {
+      const o = (await app.inject({ url: '/api/overview', headers: as('viewer') })).json();
+      expect(o.consumer.lag.map((p: { stalledSince: string | null }) => p.stalledSince)).toEqual([null, waitingSince]);
+      const page = (await app.inject({ url: '/', headers: as('viewer') })).body;
+      expect(page).toMatch(/intake<b><span class="fail">stalled<\/span><\/b>/);
+      expect(page).toMatch(new RegExp(`<tr data-partition="1">[\\s\\S]*?stalled since ${waitingSince}`));
+    } finally {
+      await redis.del(key);
+    }
   });
 
   it('searches by document id, title and status, and shows an ingest in detail', async () => {
@@ -121,7 +145,8 @@ describe('console API: reading', () => {
     expect((await app.inject({ url: '/api/ingests?status=NOPE', headers: as('viewer') })).statusCode).toBe(400);
     const detail = (await app.inject({ url: '/api/ingests/ing_REVIEW-1', headers: as('viewer') })).json();
     expect(detail.classification.explanation).toBe('没有规则能判定此文件');
-    expect(detail.audit.map((a: { type: string }) => a.type)).toEqual(['ingest.received', 'ingest.classified', 'ingest.review']);
+    expect(detail.audit.map((a: { type: string }) => a.type)).toEqual(['ingest.received', 'stage.completed', 'stage.completed', 'ingest.classified', 'stage.completed', 'ingest.review']);
+    expect(detail.receipts.map((r: { outcome: string; receiptId: string }) => [r.outcome, r.receiptId])).toEqual([['REVIEW', 'ing_REVIEW-1-r1']]);
     expect((await app.inject({ url: '/api/ingests/nope', headers: as('viewer') })).statusCode).toBe(404);
   });
 
@@ -167,6 +192,20 @@ describe('console API: repairing', () => {
     expect(audit.map((a) => [a.type, a.actor])).toEqual(expect.arrayContaining([['ingest.classified', 'person:admin-1'], ['console.review-settled', 'person:admin-1']]));
     expect((await db.catalog.getIngest('ing_REVIEW-1'))?.status).toBe('EXCLUDED');
     expect((await app.inject({ method: 'POST', url: '/api/review/ing_REVIEW-1', headers: as('admin'), payload: { action: 'exclude', note: 'again' } })).statusCode).toBe(409);
+  });
+});
+
+describe('console API: the reconciler', () => {
+  it('shows what the reconciler did lately, and the receipts waiting to be sent', async () => {
+    const id = await seed(db.catalog, 'STRANDED-1', 'RECEIVED');
+    await reconcileJobs({ catalog: db.catalog, queues: deps.queues }, { ...DEFAULT_RECOVERY, graceMs: 0 });
+    const view = (await app.inject({ url: '/api/reconciler', headers: as('viewer') })).json();
+    expect(view.actions).toEqual(expect.arrayContaining([expect.objectContaining({ ingestId: id, documentId: 'STRANDED-1', stage: 'fetch', action: 'requeued', jobState: 'missing', actor: 'reconciler' })]));
+    expect(view.receipts.pending).toBeGreaterThanOrEqual(1);
+    const page = await app.inject({ url: '/reconciler', headers: { ...as('viewer'), accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('STRANDED-1');
+    expect(page.body).toMatch(/<tr data-action="requeued">/);
   });
 });
 

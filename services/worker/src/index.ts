@@ -1,4 +1,4 @@
-export { loadWorkerConfig, workerEnv } from './config.ts';
+export { catalogPoolSize, loadWorkerConfig, workerEnv } from './config.ts';
 export type { WorkerConfig } from './config.ts';
 export { startWorker } from './worker.ts';
 export type { WorkerProcess } from './worker.ts';

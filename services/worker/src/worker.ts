@@ -1,17 +1,19 @@
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { Producer } from 'kafkajs';
 import { Catalog, createPool, migrate } from '@oa-archive/catalog';
-import { createKafka, createProducer, ensureTopics } from '@oa-archive/kafka';
+import { createKafka, createProducer } from '@oa-archive/kafka';
 import { MetadataReader } from '@oa-archive/characterize';
 import { loadSchedule } from '@oa-archive/classify';
 import { Converter, loadConversionPolicy } from '@oa-archive/convert';
-import { s3SettingsOf } from '@oa-archive/config';
+import { kafkaSettingsOf, s3SettingsOf } from '@oa-archive/config';
 import { createLogger, startOpsServer, type Logger, type OpsServer } from '@oa-archive/observability';
-import { createStageWorker, PipelineMetrics, stageHandlers, StageQueues, type PipelineDeps } from '@oa-archive/pipeline';
-import { createS3Client, ensureBuckets, ObjectStore } from '@oa-archive/storage';
-import type { WorkerConfig } from './config.ts';
+import { cleanScratch, createStageWorker, PipelineMetrics, processScratchDir, stageHandlers, StageQueues, startAuditAnchoring, type PipelineDeps } from '@oa-archive/pipeline';
+import { abortStaleMultipartUploads, createS3Client, ensureBuckets, ObjectStore } from '@oa-archive/storage';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { catalogPoolSize, recoverySettingsOf, type WorkerConfig } from './config.ts';
+import { connectInBackground } from './kafkaInBackground.ts';
+import { startRecoveryTasks } from './recoveryTasks.ts';
 
 export interface WorkerProcess {
   deps: PipelineDeps;
@@ -24,11 +26,12 @@ export interface WorkerProcess {
 export async function startWorker(config: WorkerConfig, logger: Logger = createLogger({ service: 'worker', level: config.LOG_LEVEL })): Promise<WorkerProcess> {
   // A schedule that does not load stops the worker at start-up, with every problem and its line.
   const schedule = await loadSchedule(config.RETENTION_SCHEDULE);
-  const catalog = new Catalog(createPool(config.DATABASE_URL, config.WORKER_CONCURRENCY * 2 + 2));
+  const catalog = new Catalog(createPool(config.DATABASE_URL, catalogPoolSize(config)));
   await migrate(catalog.pool);
 
   const s3 = createS3Client(s3SettingsOf(config));
   if (config.S3_CREATE_BUCKETS) await ensureBuckets(s3, [config.S3_STAGING_BUCKET, config.S3_ARCHIVE_BUCKET, config.S3_QUARANTINE_BUCKET]);
+  await cleanOrphans(config, s3, logger);
   const metadataReader = new MetadataReader({ maxProcs: config.EXIFTOOL_PROCS });
   const conversionPolicy = await loadConversionPolicy(config.CONVERSION_POLICY);
   // Only a process that converts keeps LibreOffice instances warm.
@@ -36,16 +39,17 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
   if (config.WORKER_STAGES.includes('convert')) {
     converter = new Converter({
       policy: conversionPolicy,
-      libreOffice: { size: config.LIBREOFFICE_INSTANCES, python: config.LIBREOFFICE_PYTHON, workDir: path.join(config.SCRATCH_DIR, `libreoffice-${process.pid}`) },
+      libreOffice: { size: config.LIBREOFFICE_INSTANCES, python: config.LIBREOFFICE_PYTHON, workDir: processScratchDir(config.SCRATCH_DIR, 'libreoffice') },
       timeoutMs: config.CONVERSION_TIMEOUT_MS,
     });
     await converter.start();
   }
 
-  const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-worker`, brokers: config.KAFKA_BROKERS, logger });
-  await ensureTopics(kafka, [{ topic: config.KAFKA_TOPIC_RECEIPTS, numPartitions: 3 }]);
+  const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-worker`, logger, ...kafkaSettingsOf(config) });
   const producer: Producer = createProducer(kafka);
-  await producer.connect();
+  const kafkaConnection = connectInBackground(kafka, producer, config.KAFKA_TOPIC_RECEIPTS, logger);
+  // Usually connected in a moment; in a Kafka outage the stages start anyway and receipts wait.
+  await Promise.race([kafkaConnection.connected, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
 
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = new StageQueues(redis, {
@@ -81,6 +85,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       receiptsTopic: config.KAFKA_TOPIC_RECEIPTS,
       sources: config.OA_SOURCES,
       fetch: { maxBytes: config.FETCH_MAX_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS },
+      recovery: recoverySettingsOf(config),
     },
   };
   const workers = config.WORKER_STAGES.map((stage) =>
@@ -88,10 +93,18 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       connection: redis,
       prefix: config.QUEUE_PREFIX,
       concurrency: config.WORKER_CONCURRENCY,
-      // A job must hold its lock through its longest conversion, or BullMQ hands it to another worker.
-      lockDurationMs: stage === 'convert' ? config.CONVERSION_TIMEOUT_MS + 60_000 : 60_000,
+      // Renewed while the job runs, so short: a killed worker's job is taken over within about a minute.
+      lockDurationMs: config.JOB_LOCK_MS,
+      stalledIntervalMs: config.JOB_STALLED_INTERVAL_MS,
+      maxStalledCount: config.JOB_MAX_STALLED,
     }),
   );
+  // The worker is the process that always runs; an advisory lock keeps replicas to one anchor a round.
+  const anchoring =
+    config.AUDIT_ANCHOR_INTERVAL_MS > 0
+      ? startAuditAnchoring({ catalog, store: deps.store, bucket: config.S3_ARCHIVE_BUCKET, objectLock: config.S3_OBJECT_LOCK, intervalMs: config.AUDIT_ANCHOR_INTERVAL_MS, logger })
+      : undefined;
+  const recovery = startRecoveryTasks(config, deps, logger);
   const ops =
     config.WORKER_OPS_PORT >= 0
       ? await startOpsServer({
@@ -109,9 +122,12 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
     ...(ops ? { ops } : {}),
     async close() {
       await ops?.close();
+      await anchoring?.stop();
+      await recovery.stop();
       // Let running jobs finish so no attempt is cut off half-recorded.
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();
+      kafkaConnection.stop();
       await producer.disconnect();
       await redis.quit();
       await metadataReader.close();
@@ -120,4 +136,27 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       await catalog.close();
     },
   };
+}
+
+/**
+ * Removes what a killed worker left behind: scratch entries whose owner is gone or that are older
+ * than the longest stage deadline, and multipart uploads abandoned in the staging and archive
+ * buckets. Failing here does not stop the worker: it is housekeeping, reported and tried again at
+ * the next start.
+ */
+async function cleanOrphans(config: WorkerConfig, s3: S3Client, logger: Logger): Promise<void> {
+  try {
+    const removed = await cleanScratch(config.SCRATCH_DIR, { olderThanMs: Math.max(...Object.values(config.STAGE_DEADLINES)) });
+    if (removed.length > 0) logger.info({ scratchDir: config.SCRATCH_DIR, removed }, 'removed orphaned scratch entries');
+  } catch (error) {
+    logger.error({ err: error, scratchDir: config.SCRATCH_DIR }, 'could not clean the scratch directory');
+  }
+  for (const bucket of [config.S3_STAGING_BUCKET, config.S3_ARCHIVE_BUCKET]) {
+    try {
+      const aborted = await abortStaleMultipartUploads(s3, bucket, { olderThanMs: config.MULTIPART_ABANDONED_AFTER_MS });
+      if (aborted.length > 0) logger.info({ bucket, aborted: aborted.map((u) => ({ key: u.key, uploadId: u.uploadId, initiated: u.initiated })) }, 'aborted abandoned multipart uploads');
+    } catch (error) {
+      logger.error({ err: error, bucket }, 'could not abort abandoned multipart uploads; their parts stay stored until the next start');
+    }
+  }
 }

@@ -11,7 +11,26 @@ describe('worker configuration', () => {
     expect(loadWorkerConfig({ WORKER_STAGES: 'fetch, deposit' }).WORKER_STAGES).toEqual(['fetch', 'deposit']);
   });
 
+  it('runs no stage with none: a process for the reconciler and the receipt relay alone', () => {
+    expect(loadWorkerConfig({ WORKER_STAGES: 'none' }).WORKER_STAGES).toEqual([]);
+  });
+
   it('names unknown stages', () => {
     expect(() => loadWorkerConfig({ WORKER_STAGES: 'fetch,ocr' })).toThrow(/unknown stage\(s\) ocr/);
+  });
+
+  it('keeps job locks short for every stage, so a killed worker delays a document by at most a minute', () => {
+    const config = loadWorkerConfig({});
+    // A lost job is noticed once its lock lapses and a stalled check runs: at worst lock + interval.
+    expect(config.JOB_LOCK_MS + config.JOB_STALLED_INTERVAL_MS).toBeLessThanOrEqual(60_000);
+    expect(config.JOB_MAX_STALLED).toBeGreaterThanOrEqual(1);
+    // Long stages are bounded by their own deadline instead, longer than one conversion.
+    expect(config.STAGE_DEADLINES.convert).toBeGreaterThan(config.CONVERSION_TIMEOUT_MS);
+  });
+
+  it('reads stage deadlines and names a bad one', () => {
+    expect(loadWorkerConfig({ STAGE_DEADLINES: 'convert=45m, fetch=90s' }).STAGE_DEADLINES).toMatchObject({ convert: 45 * 60_000, fetch: 90_000, classify: 120_000 });
+    expect(() => loadWorkerConfig({ STAGE_DEADLINES: 'ocr=5m' })).toThrow(/STAGE_DEADLINES: "ocr" is not a stage/);
+    expect(() => loadWorkerConfig({ STAGE_DEADLINES: 'convert=soon' })).toThrow(/"soon" is not a duration/);
   });
 });

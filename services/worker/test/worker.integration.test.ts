@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { documentFinalizedDataSchema, documentFinalizedEvent, ingestIdOf, STAGES, type DocumentFinalizedEvent } from '@oa-archive/contracts';
 import { createFileServer, eventDataOf, listen, simulateDocument } from '@oa-archive/oa-simulator';
-import { replayBulk, replayIngest, settleReview } from '@oa-archive/pipeline';
+import { replayBulk, replayIngest, settleReview, stageHandlers } from '@oa-archive/pipeline';
 import { testLogger, uniqueName, waitFor } from '@oa-archive/testing';
-import { auditEventsOf, characterizationsOf, classificationOf, metadataRecordOf, preservationCopiesOf, preservationEventsOf, validationReportOf, verifyAuditChain } from '@oa-archive/catalog';
+import { auditEventsOf, characterizationsOf, classificationOf, metadataRecordOf, preservationCopiesOf, preservationEventsOf, receiptsOf, validationReportOf, verifyAuditChain } from '@oa-archive/catalog';
 import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
 
 const TOKEN = 'worker-test-token';
@@ -47,7 +47,7 @@ beforeAll(async () => {
     S3_ARCHIVE_BUCKET: archiveBucket,
     S3_STAGING_BUCKET: stagingBucket,
     S3_QUARANTINE_BUCKET: quarantineBucket,
-    OA_SOURCES: JSON.stringify({ 'oa-test': { allowedHosts: [new URL(oaUrl).host, new URL(flakyUrl).host], token: TOKEN } }),
+    OA_SOURCES: JSON.stringify({ 'oa-test': { allowedOrigins: [new URL(oaUrl).origin, new URL(flakyUrl).origin], token: TOKEN } }),
     STAGE_ATTEMPTS: '3',
     STAGE_BACKOFF_MS: '50',
     FETCH_MAX_BYTES: String(200_000),
@@ -186,7 +186,7 @@ describe('worker: fetch → … → deposit → notify on real services', () => 
     const ingestId = await ingest(eventOf(5, (d) => (d.components[0]!.url = 'http://169.254.169.254/latest/meta-data')));
     const failed = await settled(ingestId);
     expect(failed).toMatchObject({ status: 'FAILED', failedStage: 'fetch', failureRetryable: false });
-    expect(failed.failureReason).toMatch(/FetchRefusedError: .*169\.254\.169\.254.*not an allowed host/);
+    expect(failed.failureReason).toMatch(/FetchRefusedError: .*169\.254\.169\.254.*not an allowed origin/);
     expect((await db.catalog.stageRuns(ingestId)).filter((r) => r.stage === 'fetch')).toHaveLength(1);
   });
 
@@ -239,13 +239,26 @@ describe('worker: fetch → … → deposit → notify on real services', () => 
 
   it('runs a stage twice without a second copy: a replayed deposit finds its own objects', async () => {
     const [filed] = await db.catalog.listIngests({ status: 'FILED' });
+    const runsBefore = (await db.catalog.stageRuns(filed!.ingestId)).length;
+    // Deposit itself is idempotent: run again, it finds every object of the bag in place and writes none.
+    const again = await stageHandlers.deposit({ ingest: filed!, attempt: 1, log: testLogger(), deps: worker.deps });
+    expect(again.detail).toMatchObject({ written: 0, 'already-present': again.detail.objects });
+    // And the runner does not even run a duplicate job of a stage a FILED document has left.
     const deposit = worker.deps.queues.queue('deposit');
     await deposit.add('deposit', { ingestId: filed!.ingestId, eventId: filed!.eventId }, { jobId: `${filed!.ingestId}-deposit-replay` });
-    await waitFor(async () => (await db.catalog.stageRuns(filed!.ingestId)).filter((r) => r.stage === 'deposit').length === 2, { what: 'second deposit' });
-    const second = (await db.catalog.stageRuns(filed!.ingestId)).filter((r) => r.stage === 'deposit')[1]!;
-    expect(second.status).toBe('SUCCEEDED');
-    expect(second.detail).toMatchObject({ written: 0, 'already-present': second.detail.objects });
+    await waitFor(async () => (await deposit.getJobState(`${filed!.ingestId}-deposit-replay`)) === 'completed', { what: 'the duplicate deposit job' });
+    expect((await db.catalog.stageRuns(filed!.ingestId)).length).toBe(runsBefore);
+    expect((await db.catalog.getIngest(filed!.ingestId))?.status).toBe('FILED');
     expect((await verifyAuditChain(db.catalog.pool)).ok).toBe(true);
+  });
+
+  it('answers every outcome with exactly one receipt in the outbox, all sent', async () => {
+    for (const ingest of await db.catalog.listIngests()) {
+      const receipts = await receiptsOf(db.catalog.pool, ingest.ingestId);
+      expect(receipts.at(-1)?.outcome, ingest.ingestId).toBe(ingest.status);
+      expect(new Set(receipts.map((r) => r.outcome)).size, ingest.ingestId).toBe(receipts.length);
+      await waitFor(async () => (await receiptsOf(db.catalog.pool, ingest.ingestId)).every((r) => r.sentAt !== null), { what: `${ingest.ingestId}'s receipts to be sent` });
+    }
   });
 });
 

@@ -40,7 +40,7 @@ export async function benchPipeline(count: number): Promise<string[]> {
     SIMULATOR_PORT: String(port),
     WORKER_OPS_PORT: '0',
     INTAKE_OPS_PORT: '0',
-    OA_SOURCES: JSON.stringify({ 'oa-simulator': { allowedHosts: [`127.0.0.1:${port}`], token: 'local-simulator-token' } }),
+    OA_SOURCES: JSON.stringify({ 'oa-simulator': { allowedOrigins: [`http://127.0.0.1:${port}`], token: 'local-simulator-token' } }),
   };
   const services = {
     'oa-simulator': startService('oa-simulator', ['services/oa-simulator/src/main.ts', 'serve'], env),

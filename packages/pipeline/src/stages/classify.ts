@@ -62,10 +62,8 @@ export const classifyStage: StageHandler = async ({ ingest, deps, log }) => {
     case 'QUARANTINE':
       return { detail, next: 'deposit' };
     case 'EXCLUDE':
-      await catalog.recordOutcome(ingest.ingestId, 'EXCLUDED', { ruleIds: record.ruleIds, explanation: record.explanation });
-      return { detail, next: 'notify', nextJobKey: 'excluded' };
+      return { detail, outcome: { status: 'EXCLUDED', payload: { ruleIds: record.ruleIds, explanation: record.explanation } } };
     case 'REVIEW':
-      await catalog.recordOutcome(ingest.ingestId, 'REVIEW', { ruleIds: record.ruleIds, explanation: record.explanation });
-      return { detail, next: 'notify', nextJobKey: 'review' };
+      return { detail, outcome: { status: 'REVIEW', payload: { ruleIds: record.ruleIds, explanation: record.explanation } } };
   }
 };

@@ -125,8 +125,7 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
   if (unresolvable.length > 0) {
     const explanation = `无法生成长期保存格式，原件已保留，请人工处理：${unresolvable.join('；')}`;
     log.warn({ unresolvable }, 'conversion needs a person');
-    await catalog.recordOutcome(ingest.ingestId, 'REVIEW', { stage: 'convert', explanation });
-    return { detail: { components: summary, review: unresolvable }, next: 'notify', nextJobKey: 'review' };
+    return { detail: { components: summary, review: unresolvable }, outcome: { status: 'REVIEW', payload: { stage: 'convert', explanation } } };
   }
   return { detail: { components: summary, policy: policy.version } };
 };

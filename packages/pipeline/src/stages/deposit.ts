@@ -54,11 +54,11 @@ async function depositAip(ingest: IngestRecord, classification: ClassificationRe
     if (file.role === 'original') await catalog.recordDeposited(ingest.ingestId, file.ordinal!, { bucket: settings.archiveBucket, key });
     if (file.role === 'preservation') await recordPreservationArchiveKey(catalog.pool, ingest.ingestId, file.ordinal!, key);
   }
-  if (ingest.status !== 'FILED') {
-    await catalog.recordOutcome(ingest.ingestId, 'FILED', { bucket: settings.archiveBucket, prefix: aip.prefix, referenceCode: classification.referenceCode, objects: aip.files.length });
-  }
   log.info({ bucket: settings.archiveBucket, prefix: aip.prefix, referenceCode: classification.referenceCode, ...written }, 'document filed');
-  return { detail: { bucket: settings.archiveBucket, prefix: aip.prefix, referenceCode: classification.referenceCode, objects: aip.files.length, ...written, objectLock: lock ? settings.objectLock : 'off' }, nextJobKey: 'filed' };
+  return {
+    detail: { bucket: settings.archiveBucket, prefix: aip.prefix, referenceCode: classification.referenceCode, objects: aip.files.length, ...written, objectLock: lock ? settings.objectLock : 'off' },
+    outcome: { status: 'FILED', payload: { bucket: settings.archiveBucket, prefix: aip.prefix, referenceCode: classification.referenceCode, objects: aip.files.length } },
+  };
 }
 
 async function depositQuarantined(ingest: IngestRecord, classification: ClassificationRecord, deps: PipelineDeps, log: PipelineDeps['logger']): Promise<StageResult> {
@@ -94,7 +94,6 @@ async function depositQuarantined(ingest: IngestRecord, classification: Classifi
     contentType: 'application/json',
     open: async () => Readable.from([record]),
   });
-  if (ingest.status !== 'QUARANTINED') await catalog.recordOutcome(ingest.ingestId, 'QUARANTINED', { bucket, prefix, explanation: classification.explanation });
   log.info({ bucket, prefix }, 'document quarantined');
-  return { detail: { bucket, prefix, objects: components.length + 1 }, nextJobKey: 'quarantined' };
+  return { detail: { bucket, prefix, objects: components.length + 1 }, outcome: { status: 'QUARANTINED', payload: { bucket, prefix, explanation: classification.explanation } } };
 }

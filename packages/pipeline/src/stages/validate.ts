@@ -1,4 +1,4 @@
-import { characterizationsOf, classificationOf, metadataRecordOf, preservationCopiesOf, recordPreservationEvent, recordValidationReport } from '@oa-archive/catalog';
+import { characterizationsOf, classificationOf, itemNumbersOfClass, metadataRecordOf, preservationCopiesOf, recordPreservationEvent, recordValidationReport } from '@oa-archive/catalog';
 import { referenceCodePattern } from '@oa-archive/classify';
 import { isAccepted } from '@oa-archive/convert';
 import type { StageHandler } from '../context.ts';
@@ -25,10 +25,8 @@ export const validateStage: StageHandler = async ({ ingest, deps, log }) => {
   const holders = classification.referenceCode
     ? Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM classifications WHERE reference_code = $1', [classification.referenceCode])).rows[0]!.n)
     : 0;
-  const inClass = await pool.query<{ item_number: number }>(
-    `SELECT item_number FROM classifications WHERE item_number IS NOT NULL AND category = $1 AND year = $2 AND retention = $3 AND organisation_code = $4`,
-    [classification.category, classification.year, classification.retention, classification.organisationCode],
-  );
+  // Voided numbers (作废) count as used: a class's numbers run 1..N, held or voided.
+  const inClass = await itemNumbersOfClass(pool, classification);
   const report = assessFourProperties({
     declaredComponents: ingest.event.data.components.length,
     workflowSteps: ingest.event.data.workflow.steps.length,
@@ -46,7 +44,8 @@ export const validateStage: StageHandler = async ({ ingest, deps, log }) => {
     referenceCode: classification.referenceCode,
     referenceCodeWellFormed: classification.referenceCode !== null && referenceCodePattern(schedule.referenceCode.template, schedule.referenceCode.itemDigits).test(classification.referenceCode),
     referenceCodeHolders: holders,
-    itemNumbersInClass: inClass.rows.map((r) => r.item_number),
+    itemNumbersInClass: inClass.held,
+    voidedItemNumbersInClass: inClass.voided,
     missingMetadata: metadata?.missing ?? [],
     acceptedFormat: (name) => isAccepted(conversionPolicy, name),
   });
@@ -65,8 +64,7 @@ export const validateStage: StageHandler = async ({ ingest, deps, log }) => {
   if (!report.passed) {
     const explanation = `四性检测未通过：${failed.map((i) => `${i.code}${i.name}（${i.detail}）`).join('；')}`;
     log.warn({ failed: detail.failed }, explanation);
-    await catalog.recordOutcome(ingest.ingestId, 'REVIEW', { stage: 'validate', explanation });
-    return { detail, next: 'notify', nextJobKey: 'review' };
+    return { detail, outcome: { status: 'REVIEW', payload: { stage: 'validate', explanation } } };
   }
   return { detail };
 };

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { appendAuditEvent, inTransaction } from '@oa-archive/catalog';
+import { kafkaSettingsOf } from '@oa-archive/config';
 import { createKafka, reconsumeWindow, redriveDeadLetters } from '@oa-archive/kafka';
 import { createLogger } from '@oa-archive/observability';
 import { createApiToken, revokeApiToken, ROLES, type Catalog, type Role } from '@oa-archive/catalog';
@@ -96,26 +97,27 @@ export async function replayCommand(config: CliConfig, catalog: Catalog, target:
 }
 
 export async function reviewCommand(config: CliConfig, catalog: Catalog, sub: string | undefined, target: string | undefined, values: Values, out: (line: string) => void): Promise<number> {
-  if (sub !== 'settle' || !target) throw new Error('usage: archive review settle <ingest id> (--file WS:D30 | --exclude "why" | --quarantine "why") [--note ...]');
+  if (sub !== 'settle' || !target) throw new Error('usage: archive review settle <ingest id> (--file WS:D30 | --retry | --exclude "why" | --quarantine "why") [--note ...]');
   let decision: ReviewDecision;
   if (str(values.file)) {
     const [category, retention] = str(values.file)!.split(':');
     if (!category || !RETENTIONS.includes(retention as Retention)) throw new Error('--file takes CATEGORY:RETENTION, e.g. WS:D30');
     decision = { action: 'file', category, retention: retention as Retention, ...(str(values.note) ? { note: str(values.note)! } : {}) };
-  } else if (str(values.exclude)) decision = { action: 'exclude', note: str(values.exclude)! };
+  } else if (values.retry === true) decision = { action: 'retry', ...(str(values.note) ? { note: str(values.note)! } : {}) };
+  else if (str(values.exclude)) decision = { action: 'exclude', note: str(values.exclude)! };
   else if (str(values.quarantine)) decision = { action: 'quarantine', note: str(values.quarantine)! };
-  else throw new Error('say --file CATEGORY:RETENTION, --exclude "why" or --quarantine "why"');
+  else throw new Error('say --file CATEGORY:RETENTION, --retry (run the stage it waits at again), --exclude "why" or --quarantine "why"');
   const schedule = await loadSchedule(config.RETENTION_SCHEDULE);
   return withQueues(config, async (queues) => {
     const result = await settleReview({ catalog, queues, schedule }, target, decision, actor(values));
-    out(`${target}: ${result.outcome}${result.referenceCode ? ` ${result.referenceCode}` : ''}, continuing at ${result.next}`);
+    out(`${target}: waited after ${result.waitedAt}; ${result.outcome}${result.referenceCode ? ` ${result.referenceCode}` : ''}, continuing at ${result.next}`);
     return 0;
   });
 }
 
 /** Dead letters back to their topic, or a time window of the finalized topic published again; audited. */
 export async function kafkaRepairCommand(config: CliConfig, catalog: Catalog, command: 'redrive' | 'reconsume', values: Values, out: (line: string) => void): Promise<number> {
-  const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-cli`, brokers: config.KAFKA_BROKERS, logger: createLogger({ service: 'cli', level: 'warn' }) });
+  const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-cli`, logger: createLogger({ service: 'cli', level: 'warn' }), ...kafkaSettingsOf(config) });
   let payload: Record<string, unknown>;
   if (command === 'redrive') {
     const limit = str(values.limit) ? Number(str(values.limit)) : undefined;
