@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# The archive's own processes in the background: intake, worker and the OA simulator's file server.
+# The archive's own processes in the background: intake, worker, the OA simulator's file server, the
+# console and the gateway (push API and middle-table poller).
 #   services.sh start | stop
 source "$(dirname "$0")/lib.sh"
 
-SERVICES=(intake worker oa-simulator console)
+SERVICES=(intake worker oa-simulator console gateway)
+# The simulator plays the four OA systems of services/gateway/sources.local.yaml; intake and the fetch
+# stage must know each (its files are all served on :8088 with the simulator's token).
+if [ -z "${OA_SOURCES:-}" ]; then
+  simulator_origin='{"allowedOrigins":["http://127.0.0.1:8088"],"token":"local-simulator-token"}'
+  export OA_SOURCES="{\"oa-simulator\":$simulator_origin,\"oa-sim-json\":$simulator_origin,\"oa-sim-xml\":$simulator_origin,\"oa-sim-table\":$simulator_origin}"
+fi
 args_of() {
   case "$1" in
     intake) echo "services/intake/src/main.ts" ;;
     worker) echo "services/worker/src/main.ts" ;;
     oa-simulator) echo "services/oa-simulator/src/main.ts serve" ;;
     console) echo "services/console/src/main.ts" ;;
+    gateway) echo "services/gateway/src/main.ts" ;;
   esac
 }
 
@@ -30,6 +38,7 @@ start() {
   done
   wait_for_port 127.0.0.1 "${SIMULATOR_PORT:-8088}" 20 "OA simulator"
   wait_for_port 127.0.0.1 "${CONSOLE_PORT:-8080}" 30 "console"
+  wait_for_port 127.0.0.1 "${GATEWAY_PORT:-8090}" 30 "gateway"
 }
 
 stop() {

@@ -1,6 +1,16 @@
 export { documentIdOf, eventDataOf, parseDocumentId, simulateDocument } from './documents.ts';
 export type { SimulatedComponent, SimulatedDocument } from './documents.ts';
 export { makeDocx, makeJpeg, makePdf, makePng } from './files.ts';
+export { MiddleTableWriterError, writeMiddleTableRows } from './middleTableWriter.ts';
+export type { MiddleTableTarget, OutboxRow } from './middleTableWriter.ts';
+export { oaJsonPayloadOf, oaXmlPayloadOf } from './oaPayloads.ts';
+export type { PushShape } from './oaPayloads.ts';
 export { publishDocuments } from './publisher.ts';
 export type { PublishedDocument } from './publisher.ts';
+export { pushDocument, signRequest } from './pushClient.ts';
+export type { PushAnswer, PushCredentials } from './pushClient.ts';
+export { outboxRowsOf, pushBodyOf, pushDocuments, PUSH_SHAPES } from './pusher.ts';
+export type { PushedDocument } from './pusher.ts';
 export { createFileServer, listen } from './server.ts';
+export { loadSimulatorConfig, simulatorEnv } from './config.ts';
+export type { SimulatorConfig } from './config.ts';
