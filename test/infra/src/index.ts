@@ -1,0 +1,13 @@
+export { COMPOSE_FILE, composeDurationMs, composeRawText, DOCKERFILE, interpolate, loadCompose, nestedDefaults, serviceEnv } from './compose.ts';
+export type { ComposeProject, ComposeService } from './compose.ts';
+export { byKind, kustomize, named } from './kustomize.ts';
+export type { KubeObject, Kustomized } from './kustomize.ts';
+export { imageDefaultService, IMAGE_VARIABLES, isLoopback, requiredInDeployment, serviceOf, SERVICES } from './services.ts';
+export type { ServiceModel } from './services.ts';
+export { bytesOf, containerEnv, EnvResolutionError, probePort, SERVICE_IMAGE, workloads } from './workloads.ts';
+export type { Container, PodSpec, Probe, Workload } from './workloads.ts';
+export { ManifestError, readYaml, readYamlDocuments, REPO_ROOT } from './yamlFiles.ts';
+export { modelOf, schemaProblem } from './apiSchemas.ts';
+export { composeSpecSchema } from './composeSchema.ts';
+export { autoscalerOf, composeAppWorkloads, kubeAppWorkloads } from './deployments.ts';
+export type { AppWorkload, ProbeTarget } from './deployments.ts';
