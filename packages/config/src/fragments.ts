@@ -186,9 +186,13 @@ export const oaSourcesEnv = z.object({
 
 export { bool, csv };
 
-/** How stage jobs are retried: attempts in all, first delay doubled each time. */
+/**
+ * How stage jobs are retried: attempts in all, first delay doubled each time. The defaults retry for
+ * about four minutes (2 + 4 + … + 128 s), so an object store, database or OA restart delays a
+ * document instead of failing it; 5 attempts covered only 30 s.
+ */
 export const pipelineEnv = z.object({
-  STAGE_ATTEMPTS: int(5, 1),
+  STAGE_ATTEMPTS: int(8, 1),
   STAGE_BACKOFF_MS: int(2000, 0),
 });
 

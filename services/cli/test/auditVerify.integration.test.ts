@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordAip } from '@oa-archive/catalog';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { exampleDocumentFinalizedEvent, parseDocumentFinalized } from '@oa-archive/contracts';
 import { ObjectStore } from '@oa-archive/storage';
@@ -44,5 +45,14 @@ describe('archive audit verify', () => {
     const report = await auditVerify(db.catalog, store, { readBack: false });
     expect(report.ok).toBe(false);
     expect(report.lines).toContain(`MISSING s3://${bucket}/doc/2 (ingest ing_verify, component 2)`);
+  });
+
+  it('counts a bag planned for an ingest that is not FILED apart, not as missing', async () => {
+    // The package stage records the bag before deposit; an ingest that failed part-way through deposit
+    // has some or none of its objects in the store until a replay finishes them.
+    await recordAip(db.catalog.pool, 'ing_verify', 'A182/2025/WS/D30/unfinished', [{ path: 'bagit.txt', kind: 'tag', stagingKey: 'ing_verify/bag/bagit.txt', size: 55, sha256: 'f'.repeat(64), sm3: 'e'.repeat(64) }]);
+    const report = await auditVerify(db.catalog, store, { readBack: false });
+    expect(report.lines).toContain('bags planned but not filed (their ingest failed or waits; a replay completes them): 1');
+    expect(report.lines.filter((l) => l.includes('unfinished'))).toEqual([]);
   });
 });
