@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // real Kafka, Redis, PostgreSQL and S3 server brought up by infra/local/up.sh.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'services/*', 'test/e2e'],
+    projects: ['packages/*', 'services/*', 'test/e2e', 'test/chaos', 'test/infra'],
   },
 });

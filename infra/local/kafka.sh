@@ -2,6 +2,8 @@
 # A real Apache Kafka broker in KRaft single-node (combined) mode, without Docker.
 # The jars are resolved from Maven Central with mvn into $OA_HOME; nothing is vendored.
 #   kafka.sh start | stop | status
+# Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), and for a second broker beside the
+# shared one (the fault-injection suite runs its own): KAFKA_DATA_DIR, KAFKA_PIDFILE, KAFKA_LOG_FILE.
 source "$(dirname "$0")/lib.sh"
 
 KAFKA_VERSION=4.3.1
@@ -9,8 +11,9 @@ KAFKA_HOST=127.0.0.1
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_LIBS="$OA_HOME/kafka-$KAFKA_VERSION/libs"
-KAFKA_DATA="$OA_HOME/kafka-data"
-PIDFILE="$OA_HOME/run/kafka.pid"
+KAFKA_DATA="${KAFKA_DATA_DIR:-$OA_HOME/kafka-data}"
+PIDFILE="${KAFKA_PIDFILE:-$OA_HOME/run/kafka.pid}"
+LOG_FILE="${KAFKA_LOG_FILE:-$OA_HOME/logs/kafka.log}"
 
 resolve_jars() {
   [ -f "$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar" ] && return 0
@@ -77,7 +80,8 @@ start() {
     java_run kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_DATA/server.properties" --standalone >/dev/null
   fi
   log "starting Kafka $KAFKA_VERSION (KRaft) on $KAFKA_HOST:$KAFKA_PORT"
-  nohup java "${JAVA_ARGS[@]}" kafka.Kafka "$KAFKA_DATA/server.properties" >"$OA_HOME/logs/kafka.log" 2>&1 </dev/null &
+  mkdir -p "$(dirname "$PIDFILE")" "$(dirname "$LOG_FILE")"
+  nohup java "${JAVA_ARGS[@]}" kafka.Kafka "$KAFKA_DATA/server.properties" >"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
   wait_for_port "$KAFKA_HOST" "$KAFKA_PORT" 90 Kafka
   log "Kafka is up (pid $(cat "$PIDFILE"))"
