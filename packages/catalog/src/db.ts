@@ -4,8 +4,12 @@ export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
+  // A client losing its connection must not crash the process: the pool reports an idle one here,
+  // and a checked-out one (a lock holder, a transaction between statements) emits 'error' on itself,
+  // which is fatal when unheard. Either way its next query fails with the reason, and the pool
+  // replaces it; a PostgreSQL restart then delays work instead of killing every service.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

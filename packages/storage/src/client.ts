@@ -8,6 +8,12 @@ export interface S3Settings {
   forcePathStyle: boolean;
   /** See the S3_SDK_CHECKSUMS setting: `when_required` for stores without aws-chunked trailer support. */
   sdkChecksums: 'when_required' | 'when_supported';
+  /**
+   * Whether the SDK checks a GET against the checksum the store recorded (default: as sdkChecksums).
+   * Fixity audits turn it off (`when_required`): they digest every byte themselves, and a mismatch
+   * must become a finding with both digests, not a stream that fails half-way.
+   */
+  responseChecksums?: 'when_required' | 'when_supported';
 }
 
 export function createS3Client(settings: S3Settings): S3Client {
@@ -17,7 +23,7 @@ export function createS3Client(settings: S3Settings): S3Client {
     forcePathStyle: settings.forcePathStyle,
     credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
     requestChecksumCalculation: settings.sdkChecksums === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
-    responseChecksumValidation: settings.sdkChecksums === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
+    responseChecksumValidation: (settings.responseChecksums ?? settings.sdkChecksums) === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
   });
 }
 
@@ -28,7 +34,12 @@ export async function ensureBuckets(s3: S3Client, buckets: string[]): Promise<vo
       await s3.send(new HeadBucketCommand({ Bucket: bucket }));
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      try {
+        await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      } catch (createError) {
+        // Two processes starting at once both find it missing; the one that loses the race is done too.
+        if ((createError as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw createError;
+      }
     }
   }
 }

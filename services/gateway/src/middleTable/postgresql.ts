@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createPool } from '@oa-archive/catalog';
 import { redactUrl } from '@oa-archive/observability';
 import { middleTableDdl } from './ddl.ts';
 import { clip, type MiddleTable, type MiddleTableRow, type RowOutcome } from './table.ts';
@@ -10,9 +11,8 @@ export class PostgresMiddleTable implements MiddleTable {
   readonly #table: string;
 
   constructor(url: string, table: string) {
-    this.#pool = new pg.Pool({ connectionString: url, max: 3 });
-    // An idle client losing its connection must not crash the gateway; the next poll reconnects.
-    this.#pool.on('error', () => {});
+    // The catalog's pool: a dropped connection, idle or checked out, fails the next query instead of the process.
+    this.#pool = createPool(url, 3);
     this.#table = table;
     this.description = `postgresql ${redactUrl(url)} table ${table}`;
   }
