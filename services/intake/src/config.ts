@@ -13,6 +13,11 @@ export const intakeEnv = z
     ...oaSourcesEnv.shape,
     ...pipelineEnv.shape,
     KAFKA_GROUP_ID: z.string().min(1).default('archive-intake'),
+    /**
+     * How long the broker waits for a silent consumer before handing its partitions to another. A killed
+     * intake's partitions stand still this long; kafkajs's 30 s default made every intake crash cost 30 s.
+     */
+    INTAKE_SESSION_TIMEOUT_MS: int(10_000, 6_000),
     /** Pause consuming when this many stage jobs are unfinished … */
     INTAKE_BACKLOG_PAUSE: int(2000, 1),
     /** … and resume once the backlog is down to this. */

@@ -88,7 +88,12 @@ export class IntakeService {
     this.#kafkaDescription = describeKafkaConnection(connection);
     const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-intake`, logger, ...connection });
     this.#kafka = kafka;
-    this.#consumer = kafka.consumer({ groupId: config.KAFKA_GROUP_ID, allowAutoTopicCreation: false });
+    this.#consumer = kafka.consumer({
+      groupId: config.KAFKA_GROUP_ID,
+      allowAutoTopicCreation: false,
+      sessionTimeout: config.INTAKE_SESSION_TIMEOUT_MS,
+      heartbeatInterval: Math.max(1000, Math.floor(config.INTAKE_SESSION_TIMEOUT_MS / 4)),
+    });
     this.#producer = createProducer(kafka);
     this.#deadLetters = new DeadLetterWriter(this.#producer, config.KAFKA_TOPIC_DEAD_LETTER);
     this.#gate = new BackpressureGate({ pauseAt: config.INTAKE_BACKLOG_PAUSE, resumeAt: config.INTAKE_BACKLOG_RESUME });

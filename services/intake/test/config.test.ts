@@ -4,7 +4,7 @@ import { loadIntakeConfig } from '../src/index.ts';
 describe('intake configuration', () => {
   it('has defaults that run against infra/local', () => {
     const config = loadIntakeConfig({});
-    expect(config).toMatchObject({ KAFKA_GROUP_ID: 'archive-intake', INTAKE_BACKLOG_PAUSE: 2000, INTAKE_BACKLOG_RESUME: 1000, STAGE_ATTEMPTS: 5 });
+    expect(config).toMatchObject({ KAFKA_GROUP_ID: 'archive-intake', INTAKE_BACKLOG_PAUSE: 2000, INTAKE_BACKLOG_RESUME: 1000, STAGE_ATTEMPTS: 8, INTAKE_SESSION_TIMEOUT_MS: 10_000 });
     expect(config).toMatchObject({
       INTAKE_MAX_MESSAGE_BYTES: 1024 * 1024,
       INTAKE_MAX_COMPONENTS: 200,
