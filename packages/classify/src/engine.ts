@@ -1,4 +1,5 @@
 import type { DocumentFinalizedData } from '@oa-archive/contracts';
+import { documentTypeOf } from './documentTypes.ts';
 import type { MediaKind, Retention, RetentionSchedule, Rule, RuleConditions } from './schedule.ts';
 
 export type ClassificationOutcome = 'FILE' | 'EXCLUDE' | 'REVIEW' | 'QUARANTINE';
@@ -52,11 +53,11 @@ const regex = (pattern: string) => {
   return r;
 };
 
-function matches(conditions: RuleConditions, data: DocumentFinalizedData, mediaKind: MediaKind): boolean {
+function matches(conditions: RuleConditions, data: DocumentFinalizedData, mediaKind: MediaKind, typeOf: (label: string) => string): boolean {
   const oneOf = (allowed: string[] | undefined, value: string | undefined) => !allowed || (value !== undefined && allowed.includes(value));
   const anyRegex = (patterns: string[] | undefined, value: string) => !patterns || patterns.some((p) => regex(p).test(value));
   return (
-    oneOf(conditions.documentType, data.documentType) &&
+    oneOf(conditions.documentType?.map(typeOf), typeOf(data.documentType)) &&
     anyRegex(conditions.titleMatches, data.title) &&
     !(conditions.titleNotMatches ?? []).some((p) => regex(p).test(data.title)) &&
     oneOf(conditions.issuerRelation, data.issuer.relation) &&
@@ -76,9 +77,10 @@ function matches(conditions: RuleConditions, data: DocumentFinalizedData, mediaK
 
 /** The rules that match a document, highest priority first (ties in schedule order). */
 export function matchingRules(schedule: RetentionSchedule, data: DocumentFinalizedData, mediaKind: MediaKind): Rule[] {
+  const typeOf = (label: string) => documentTypeOf(schedule.documentTypes, label);
   return schedule.rules
     .map((rule, index) => ({ rule, index }))
-    .filter(({ rule }) => matches(rule.when, data, mediaKind))
+    .filter(({ rule }) => matches(rule.when, data, mediaKind, typeOf))
     .sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index)
     .map(({ rule }) => rule);
 }
@@ -113,7 +115,7 @@ export function classify(input: ClassificationInput, schedule: RetentionSchedule
   const mediaKind = documentMediaKind(input.components);
   const matched = matchingRules(schedule, data, mediaKind);
   if (matched.length === 0) {
-    return { ...base, outcome: 'REVIEW', ruleIds: [], explanation: `归档范围表中没有规则能判定此文件（文种：${data.documentType}，责任者关系：${data.issuer.relation}），请人工鉴定` };
+    return { ...base, outcome: 'REVIEW', ruleIds: [], explanation: `归档范围表中没有规则能判定此文件（文种：${typeLabel(schedule, data.documentType)}，责任者关系：${data.issuer.relation}），请人工鉴定` };
   }
   const top = matched.filter((r) => r.priority === matched[0]!.priority);
   const verdict = (r: Rule) => `${r.outcome}/${r.retention ?? ''}/${r.category ?? ''}`;
@@ -155,6 +157,12 @@ export function classify(input: ClassificationInput, schedule: RetentionSchedule
   const year = Number((data.dates.signed ?? data.dates.finalized).slice(0, 4));
   return { ...base, outcome: 'FILE', category, retention: rule.retention!, organisationCode, year, ruleIds, explanation: `归档，保管期限${rule.retention}：${rule.explain}` };
 }
+
+/** The 文种 as sent, with the statutory name it was read as when that differs. */
+const typeLabel = (schedule: RetentionSchedule, label: string) => {
+  const name = documentTypeOf(schedule.documentTypes, label);
+  return name === label ? label : `${label}，按${name}`;
+};
 
 const where = (ordinal: number) => (ordinal === 0 ? '文件元数据' : `组件${ordinal}`);
 

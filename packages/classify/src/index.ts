@@ -7,3 +7,7 @@ export type { ReferenceClass, ReferenceCodeParts } from './referenceCode.ts';
 export { MEDIA_KINDS, parseSchedule, RETENTIONS, ScheduleError, scheduleSchema } from './schedule.ts';
 export type { MediaKind, Retention, RetentionSchedule, Rule, RuleConditions } from './schedule.ts';
 export { declaredComponentFacts, mediaKindOfMediaType } from './declared.ts';
+export { applyVersionRules, supersededByLater, supersededWhileWaiting, versionStep } from './versions.ts';
+export type { VersionFacts, VersionStep } from './versions.ts';
+export { canonicalLabel, documentTypeOf, documentTypeTableProblems } from './documentTypes.ts';
+export type { DocumentTypeTable } from './documentTypes.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Pair } from 'yaml';
+import { documentTypeTableProblems } from './documentTypes.ts';
 
 /**
  * The retention schedule (归档范围与保管期限表) as an agency edits it: a versioned YAML file.
@@ -77,6 +78,11 @@ export const scheduleSchema = z
       })
       .strict(),
     security: z.object({ openLevels: list }).strict(),
+    /**
+     * 文种 normalisation: statutory name → the labels OA systems use for it. Rules and documents are
+     * compared by the statutory name, so `纪要` and `会议纪要` are one 文种 (see documentTypes.ts).
+     */
+    documentTypes: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
     /** 重份: a document whose every component was filed before. */
     duplicates: z.enum(['exclude', 'review', 'file']),
     /** What characterization findings do, by severity. */
@@ -150,6 +156,7 @@ function semanticProblems(schedule: RetentionSchedule): { path: (string | number
       });
     }
   });
+  for (const problem of documentTypeTableProblems(schedule.documentTypes ?? {})) problems.push({ path: ['documentTypes', problem.name], message: problem.message });
   const fields = [...schedule.referenceCode.template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
   const unknown = fields.filter((f) => !(TEMPLATE_FIELDS as readonly string[]).includes(f));
   if (unknown.length > 0) problems.push({ path: ['referenceCode', 'template'], message: `unknown placeholder(s) ${unknown.map((f) => `{${f}}`).join(', ')}; use ${TEMPLATE_FIELDS.map((f) => `{${f}}`).join(' ')}` });
