@@ -6,4 +6,5 @@ here="$(dirname "$0")"
 bash "$here/services.sh" stop
 bash "$here/s3.sh" stop
 bash "$here/kafka.sh" stop
+bash "$here/clamav.sh" stop
 if [ -f "$OA_HOME/run/redis.pid" ]; then kill "$(cat "$OA_HOME/run/redis.pid")" 2>/dev/null || true; rm -f "$OA_HOME/run/redis.pid"; fi

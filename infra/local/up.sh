@@ -5,6 +5,7 @@ here="$(dirname "$0")"
 ensure_node
 ensure_packages
 bash "$here/tools.sh"
+bash "$here/clamav.sh" start
 bash "$here/postgres.sh"
 bash "$here/redis.sh"
 bash "$here/kafka.sh" start

@@ -23,6 +23,8 @@ const SEVERITY: Record<FindingCode, Finding['severity']> = {
   'size-mismatch': 'integrity',
   'unidentified-format': 'integrity',
   'missing-metadata': 'integrity',
+  // A virus scanner's signature matched: never into the open archive.
+  'virus-detected': 'unsafe',
 };
 
 export function finding(code: FindingCode, message: string): Finding {

@@ -8,3 +8,6 @@ export { scanRisks } from './risks.ts';
 export { technicalMetadataOf } from './technical.ts';
 export type { TechnicalMetadata } from './technical.ts';
 export type { Finding, FindingCode, FormatIdentification, RiskLimits } from './types.ts';
+export { ClamdScanError, ClamdScanner, ClamdUnavailableError, clamdAddressOf, parseClamdVersion, parseScanReply } from './clamd.ts';
+export type { ClamdVersion, ScanVerdict, VirusScanner } from './clamd.ts';
+export { finding } from './findings.ts';

@@ -48,7 +48,8 @@ export type FindingCode =
   | 'digest-mismatch'
   | 'size-mismatch'
   | 'unidentified-format'
-  | 'missing-metadata';
+  | 'missing-metadata'
+  | 'virus-detected';
 
 export interface RiskLimits {
   /** Largest component accepted, bytes. */

@@ -1,0 +1,119 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EICAR, EICAR_SIGNATURE, startTestClamd, type TestClamd } from '@oa-archive/characterize/clamd-testing';
+import { classificationOf, preservationEventsOf, validationReportOf } from '@oa-archive/catalog';
+import { createTestCatalog } from '@oa-archive/catalog/testing';
+import { documentFinalizedDataSchema, documentFinalizedEvent, ingestIdOf, type DocumentFinalizedEvent } from '@oa-archive/contracts';
+import { createFileServer, eventDataOf, listen, simulateDocument } from '@oa-archive/oa-simulator';
+import { replayIngest } from '@oa-archive/pipeline';
+import { testLogger, uniqueName, waitFor } from '@oa-archive/testing';
+import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
+
+// The virus check (DA/T 70 GD-4-1, GD-4-2) with a real clamd of this test's own.
+const TOKEN = 'virus-test-token';
+let db: Awaited<ReturnType<typeof createTestCatalog>>;
+let worker: WorkerProcess;
+let clamd: TestClamd;
+let oa: Server;
+let infected: Server;
+let oaUrl = '';
+let infectedUrl = '';
+
+beforeAll(async () => {
+  clamd = await startTestClamd();
+  db = await createTestCatalog();
+  oa = createFileServer({ token: TOKEN });
+  oaUrl = (await listen(oa, 0)).baseUrl;
+  infected = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain', 'content-length': EICAR.length }).end(EICAR));
+  infectedUrl = (await listen(infected, 0)).baseUrl;
+  worker = await startWorker(
+    loadWorkerConfig({
+      DATABASE_URL: db.url,
+      QUEUE_PREFIX: uniqueName('test'),
+      KAFKA_TOPIC_RECEIPTS: uniqueName('test-receipts'),
+      S3_ARCHIVE_BUCKET: uniqueName('test-archive'),
+      S3_STAGING_BUCKET: uniqueName('test-staging'),
+      S3_QUARANTINE_BUCKET: uniqueName('test-quarantine'),
+      OA_SOURCES: JSON.stringify({ 'oa-test': { allowedOrigins: [new URL(oaUrl).origin, new URL(infectedUrl).origin], token: TOKEN } }),
+      STAGE_ATTEMPTS: '3',
+      STAGE_BACKOFF_MS: '50',
+      WORKER_OPS_PORT: '-1',
+      AUDIT_ANCHOR_INTERVAL_MS: '0',
+      CLAMAV_MODE: 'clamd',
+      CLAMAV_SOCKET: clamd.socket,
+    }),
+    testLogger(),
+  );
+});
+afterAll(async () => {
+  await worker?.close();
+  await new Promise((r) => oa?.close(r));
+  await new Promise((r) => infected?.close(r));
+  await db?.drop();
+  await clamd?.close();
+});
+
+function eventOf(index: number, adjust: (data: ReturnType<typeof eventDataOf>) => void = () => undefined): DocumentFinalizedEvent {
+  const data = eventDataOf(simulateDocument(23, index), oaUrl, { declareDigests: true });
+  Object.assign(data, { title: '关于印发《机关公文处理办法》的通知', documentType: '通知', securityLevel: '公开', departmentCode: 'BGS', issuer: { name: '示范市人民政府办公室', relation: '本机关' } });
+  data.dates.signed = '2025-06-01T10:00:00+08:00';
+  adjust(data);
+  return documentFinalizedEvent({ id: `virus-event-${index}`, source: 'oa-test', time: new Date().toISOString(), data: documentFinalizedDataSchema.parse(data) }) as DocumentFinalizedEvent;
+}
+
+async function ingest(event: DocumentFinalizedEvent): Promise<string> {
+  const ingestId = ingestIdOf({ source: event.source, documentId: event.data.documentId, version: event.data.version });
+  await db.catalog.recordIngest(ingestId, event);
+  await worker.deps.queues.enqueue('fetch', { ingestId, eventId: event.id });
+  return ingestId;
+}
+
+const settled = (ingestId: string) =>
+  waitFor(async () => {
+    const i = await db.catalog.getIngest(ingestId);
+    const runs = await db.catalog.stageRuns(ingestId);
+    return i && ['FILED', 'FAILED', 'QUARANTINED', 'EXCLUDED', 'REVIEW'].includes(i.status) && runs.some((r) => r.stage === 'notify') ? i : undefined;
+  }, { what: `ingest ${ingestId} to settle`, timeoutMs: 60_000 });
+
+describe('virus check with clamd (CLAMAV_MODE=clamd)', () => {
+  it('files a clean document, and its report names the engine (GD-4-1) and the scan of every component (GD-4-2)', async () => {
+    const ingestId = await ingest(eventOf(1));
+    const done = await settled(ingestId);
+    const review = await validationReportOf(db.catalog.pool, ingestId);
+    expect({ status: done.status, stage: done.failedStage, reason: done.failureReason, failed: (review?.report.items as { result: string; blocking: boolean }[] | undefined)?.filter((i) => i.result === 'fail' && i.blocking) }).toMatchObject({ status: 'FILED', failed: [] });
+    const components = await db.catalog.listComponents(ingestId);
+    const scans = (await preservationEventsOf(db.catalog.pool, ingestId)).filter((e) => e.eventType === 'virus check');
+    expect(scans.map((e) => [e.ordinal, e.outcome])).toEqual(components.map((c) => [c.ordinal, 'success']));
+    expect(scans[0]).toMatchObject({ agentName: 'ClamAV', agentVersion: expect.stringMatching(/^ClamAV \d/) });
+    const report = (await validationReportOf(db.catalog.pool, ingestId))!.report as { items: { code: string; result: string; detail: string }[] };
+    expect(report.items.find((i) => i.code === 'GD-4-1')).toMatchObject({ result: 'pass', detail: expect.stringContaining('ClamAV') });
+    expect(report.items.find((i) => i.code === 'GD-4-2')).toMatchObject({ result: 'pass', detail: `${components.length}个组件均经ClamAV检测，未检出病毒` });
+  });
+
+  it('quarantines a document with an infected component, naming the signature', async () => {
+    const ingestId = await ingest(eventOf(2, (d) => d.components.push({ role: '附件', fileName: 'eicar.txt', mediaType: 'text/plain', url: `${infectedUrl}/files/eicar` })));
+    const done = await settled(ingestId);
+    expect(done.status).toBe('QUARANTINED');
+    const classification = await classificationOf(db.catalog.pool, ingestId);
+    expect(classification).toMatchObject({ outcome: 'QUARANTINE', ruleIds: ['builtin:unsafe:virus-detected'] });
+    expect(classification!.explanation).toContain(EICAR_SIGNATURE);
+    const scans = (await preservationEventsOf(db.catalog.pool, ingestId)).filter((e) => e.eventType === 'virus check');
+    expect(scans.find((e) => e.outcome === 'failure')).toMatchObject({ outcomeDetail: `检出病毒：${EICAR_SIGNATURE}` });
+  });
+
+  it('holds a document while clamd does not answer (a retryable failure, never clean), and files it once clamd is back', async () => {
+    await clamd.stop();
+    const ingestId = await ingest(eventOf(3));
+    const failed = await settled(ingestId);
+    expect(failed).toMatchObject({ status: 'FAILED', failedStage: 'characterize', failureRetryable: true, failureReason: expect.stringMatching(/clamd at .* did not answer/) });
+    expect(await classificationOf(db.catalog.pool, ingestId)).toBeUndefined();
+
+    await clamd.start();
+    await replayIngest(worker.deps, ingestId, { from: 'failed', actor: 'operator' });
+    const done = await waitFor(async () => {
+      const i = await db.catalog.getIngest(ingestId);
+      return i?.status === 'FILED' ? i : undefined;
+    }, { what: 'the held document to be filed', timeoutMs: 60_000 });
+    expect(done.status).toBe('FILED');
+  });
+});
