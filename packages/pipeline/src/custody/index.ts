@@ -1,0 +1,11 @@
+export type { CustodyDeps } from './deps.ts';
+export { auditAip, enrolFiledAips, runFixityAudits } from './fixityAudit.ts';
+export type { AipAuditReport } from './fixityAudit.ts';
+export { CustodyMetrics } from './metrics.ts';
+export { compareCopy, firstAuditAt, isManifestPath, paceDelayMs, planRepairs, replicationRetryDelayMs } from './plan.ts';
+export type { CopyManifests, ObjectReading, RepairPlan } from './plan.ts';
+export { replicateAip, runReplication } from './replication.ts';
+export type { ReplicationReport } from './replication.ts';
+export { copyVerified, expectDigest, RateLimiter, SourceDigestMismatchError } from './streams.ts';
+export { startCustodyTasks } from './tasks.ts';
+export { fixityPremisXml, NotUnderCustodyError } from './premisExport.ts';

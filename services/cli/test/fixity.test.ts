@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { fixitySettingsOf, replicaS3SettingsOf } from '@oa-archive/config';
+import { loadCliConfig } from '../src/config.ts';
+import { auditSelectionOf, fixityTable } from '../src/commands/fixity.ts';
+
+describe('archive fixity', () => {
+  it('takes the AIPs due by default, or all, named ones, or those filed since a time', () => {
+    expect(auditSelectionOf({})).toEqual({ kind: 'due' });
+    expect(auditSelectionOf({ all: true })).toEqual({ kind: 'all' });
+    expect(auditSelectionOf({ ingest: 'a, b' })).toEqual({ kind: 'ingests', ingestIds: ['a', 'b'] });
+    expect(auditSelectionOf({ since: '2026-12-01' })).toEqual({ kind: 'since', since: new Date('2026-12-01') });
+    expect(() => auditSelectionOf({ since: 'last tuesday' })).toThrow(/--since "last tuesday" is not a date/);
+  });
+
+  it('prints one row per copy, with what failed and what was repaired', () => {
+    const table = fixityTable([
+      {
+        ingestId: 'ing-1',
+        prefix: 'WS/2026/BGS/Y/X-1',
+        outcome: 'failed',
+        nextAuditAt: new Date('2027-03-01T00:00:00Z'),
+        copies: [
+          { copy: 'primary', bucket: 'a', objectsChecked: 12, bytesRead: 100, findings: [{ path: 'data/x.pdf', key: 'p/data/x.pdf', problem: 'missing', detail: '' }] },
+          { copy: 'replica', bucket: 'b', objectsChecked: 12, bytesRead: 100, findings: [] },
+        ],
+        repairs: [{ copy: 'primary', path: 'data/x.pdf', action: 'restored', detail: '' }],
+      },
+    ]).split('\n');
+    expect(table[0]).toMatch(/^ingest\s+copy\s+result\s+objects\s+failed\s+findings\s+repairs\s+next audit$/);
+    expect(table[2]).toMatch(/^ing-1\s+primary\s+FAILED\s+12\s+1\s+data\/x\.pdf: missing\s+data\/x\.pdf: restored\s+2027-03-01$/);
+    expect(table[3]).toMatch(/^ing-1\s+replica\s+intact\s+12\s+0\s+2027-03-01$/);
+  });
+
+  it('audits every 90 days at 20 MiB/s by default, with replication off until a replica bucket is named', () => {
+    const config = loadCliConfig({});
+    expect(fixitySettingsOf(config)).toEqual({ cycleMs: 90 * 86_400_000, maxBytesPerSecond: 20 * 1024 * 1024 });
+    expect(replicaS3SettingsOf(config)).toBeUndefined();
+    const replica = replicaS3SettingsOf(loadCliConfig({ REPLICA_S3_BUCKET: 'oa-archive-copy', REPLICA_S3_ENDPOINT: 'http://127.0.0.1:9100' }));
+    expect(replica).toMatchObject({ bucket: 'oa-archive-copy', s3: { endpoint: 'http://127.0.0.1:9100', accessKeyId: 'oa-archive-local' } });
+    expect(() => loadCliConfig({ FIXITY_CYCLE_DAYS: '0' })).toThrow(/FIXITY_CYCLE_DAYS/);
+  });
+});
