@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEventsOf, listCallbackDeliveries } from '@oa-archive/catalog';
+import { createTestCatalog, exampleEventFor, seedIngestAt } from '@oa-archive/catalog/testing';
+import { deliverCallbacks, type CallbackDeps } from '@oa-archive/pipeline';
+import { CallbackReceiver, waitFor } from '@oa-archive/testing';
+import { callbacksCommand } from '../src/commands/callbacks.ts';
+
+/** `archive callbacks`: what waits per source, the dead letters, and re-driving them, against a real OA endpoint. */
+const SECRET = 'cli-test-callback-key-0123456789';
+let db: Awaited<ReturnType<typeof createTestCatalog>>;
+let oa: CallbackReceiver;
+let delivery: CallbackDeps;
+
+beforeAll(async () => {
+  db = await createTestCatalog();
+  oa = new CallbackReceiver(SECRET);
+  const url = await oa.listen();
+  delivery = {
+    catalog: db.catalog,
+    sources: { 'oa-simulator': { allowedOrigins: ['http://127.0.0.1:8088'], callback: { url, secret: SECRET } } },
+    settings: { attempts: 1, backoff: { baseMs: 10, maxMs: 10 }, timeoutMs: 2_000, batchSize: 10, worker: 'cli-test' },
+  };
+  oa.answer = () => 502;
+  for (const n of [1, 2]) await seedIngestAt(db.catalog, `ing_cli_cb_${n}`, exampleEventFor(`CLI-CB-${n}`), { status: 'EXCLUDED' });
+  await waitFor(async () => {
+    await deliverCallbacks(delivery);
+    return (await listCallbackDeliveries(db.catalog.pool, { state: 'dead' })).length === 2;
+  }, { what: 'two dead letters' });
+});
+afterAll(async () => {
+  await oa?.close();
+  await db?.drop();
+});
+
+const run = async (sub: string | undefined, args: string[] = [], values: Record<string, string | boolean> = {}) => {
+  const lines: string[] = [];
+  const code = await callbacksCommand(db.catalog, sub, args, values, 'li.qiang', (line) => lines.push(line));
+  return { code, out: lines.join('\n') };
+};
+
+describe('archive callbacks', () => {
+  it('shows per source what is pending, delivered and dead, and lists the dead letters with their last error', async () => {
+    const summary = await run(undefined);
+    expect(summary.out).toMatch(/oa-simulator\s+0\s+0\s+2/);
+    const list = await run('list', [], { state: 'dead' });
+    expect(list.out).toContain('HTTP 502: OA busy, try later');
+    expect(list.out).toContain('CLI-CB-1');
+    expect(list.out).toMatch(/2 dead deliveries$/);
+    await expect(run('list', [], { state: 'lost' })).rejects.toThrow(/--state must be one of pending, delivered, dead/);
+  });
+
+  it('re-drives named dead letters, audited under the person, and says which it left alone', async () => {
+    const [dead] = await listCallbackDeliveries(db.catalog.pool, { state: 'dead', ingestId: 'ing_cli_cb_1' });
+    const result = await run('redrive', [String(dead!.id), '999999'], { note: 'OA fixed' });
+    expect(result.code).toBe(1);
+    expect(result.out).toBe(`${dead!.id}: ${dead!.receiptId} → oa-simulator pending again\n999999: not a dead letter (unknown, delivered, or re-driven already); left alone`);
+    expect((await auditEventsOf(db.catalog.pool, 'ing_cli_cb_1')).find((e) => e.type === 'callback.redriven')).toMatchObject({ actor: 'person:li.qiang', payload: { reason: 'OA fixed' } });
+    oa.answer = () => 200;
+    await deliverCallbacks(delivery);
+    expect((await listCallbackDeliveries(db.catalog.pool, { ingestId: 'ing_cli_cb_1' }))[0]).toMatchObject({ state: 'delivered' });
+  });
+
+  it('re-drives all dead letters of a source with --all', async () => {
+    expect((await run('redrive', [], { all: true, source: 'oa-simulator' })).out).toBe('re-drove 1 dead letter(s) of oa-simulator; the workers deliver them at their next pass');
+    await deliverCallbacks(delivery);
+    expect((await run('list', [], { state: 'delivered' })).out).toMatch(/2 delivered deliveries$/);
+    await expect(run('redrive')).rejects.toThrow(/give the ids of dead letters/);
+  });
+});
