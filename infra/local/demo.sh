@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The main job on one machine: bring up Kafka, Redis, PostgreSQL and the S3 server; start intake,
-# the worker and the OA simulator; have the simulator publish a batch of finalized documents; wait
-# for each to be filed and print where it went. Services keep running afterwards (down.sh stops them).
+# the worker, the gateway and the OA simulator; have the simulator hand over documents every way an OA
+# can — a batch published to Kafka, pushes (JSON and XML), middle-table rows, folder and EEP packages
+# dropped into S3 — wait for each to be filed and print where it went, then check completeness
+# (应归尽归) against a document the OA finalized and never sent. Services keep running afterwards
+# (down.sh stops them).
 #   DEMO_COUNT=16 DEMO_SEED=<n> ./infra/local/demo.sh
 source "$(dirname "$0")/lib.sh"
 bash "$REPO_ROOT/infra/local/up.sh"
@@ -11,11 +14,28 @@ bash infra/local/services.sh start
 
 count="${DEMO_COUNT:-16}"
 seed="${DEMO_SEED:-$(date +%s)}"
-log "the OA simulator publishes $count finalized documents (seed $seed)"
-node services/oa-simulator/src/main.ts publish --count "$count" --seed "$seed" >"$OA_HOME/run/published.jsonl"
+# The simulator's commands and its file server share what the OA finalized (GET /finalized).
+export SIMULATOR_LEDGER="${SIMULATOR_LEDGER:-$OA_HOME/run/oa-simulator-finalized.jsonl}"
+simulator() { node services/oa-simulator/src/main.ts "$@"; }
+handed="$OA_HOME/run/handed-over.jsonl"
+log "the OA simulator publishes $count finalized documents to Kafka (seed $seed)"
+simulator publish --count "$count" --seed "$seed" >"$handed"
+# The other ways in, a few documents each, numbered after the Kafka batch so every route has its own.
+first=$((count + 1))
+log "… pushes 3 as JSON and 3 as XML to the gateway, writes 3 middle-table rows, drops 2 folder and 2 EEP packages"
+simulator push --shape json --count 3 --seed "$seed" --first "$first" >>"$handed"
+simulator push --shape xml --count 3 --seed "$seed" --first $((first + 3)) >>"$handed"
+simulator table --count 3 --seed "$seed" --first $((first + 6)) >>"$handed"
+simulator drop --shape folder --count 2 --seed "$seed" --first $((first + 9)) >>"$handed"
+simulator drop --shape eep --count 2 --seed "$seed" --first $((first + 11)) >>"$handed"
+# A document the OA finalizes and never sends: the completeness check below must find it.
+simulator gap --source oa-sim-json --count 1 --seed "$seed" --first $((first + 13)) >"$OA_HOME/run/gap.jsonl"
 log "waiting for the pipeline to file them"
 status=0
-pnpm -s archive await --timeout 180 <"$OA_HOME/run/published.jsonl" || status=$?
+pnpm -s archive await --timeout 240 <"$handed" || status=$?
+# The simulator dates pushed documents in 2025 and published ones in the last days: check from 2025 to tomorrow.
+log "completeness (应归尽归): what oa-sim-json finalized against what the archive received (one planted gap)"
+pnpm -s archive reconcile --source oa-sim-json --since 2025-01-01T00:00:00+08:00 --until "$(date -u -d tomorrow +%Y-%m-%d)" || true
 # One admin token for the local console, created once and kept beside the other run files.
 token_file="$OA_HOME/run/console-admin.token"
 if [ ! -s "$token_file" ]; then
@@ -28,6 +48,8 @@ The console: http://127.0.0.1:${CONSOLE_PORT:-8080} — log in with the admin to
 
 Where to look next:
   pnpm archive ingests            every ingest and where it was filed
+  pnpm archive reconcile --source S --since T --until T
+                                  what an OA finalized that the archive never received (console: Completeness)
   pnpm archive show <document>    one document: components, stage runs, audit events
   pnpm archive audit verify       recompute the audit chain and cross-check the archive
   logs                            $OA_HOME/logs/{intake,worker,console,oa-simulator,kafka,s3}.log

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # The archive's own processes in the background: intake, worker, the OA simulator's file server, the
-# console and the gateway (push API and middle-table poller).
+# console and the gateway (push API, middle-table poller, package drops).
 #   services.sh start | stop
 source "$(dirname "$0")/lib.sh"
 
 SERVICES=(intake worker oa-simulator console gateway)
-# The simulator plays the four OA systems of services/gateway/sources.local.yaml; intake and the fetch
-# stage must know each (its files are all served on :8088 with the simulator's token).
+# The simulator plays the six OA systems of services/gateway/sources.local.yaml; intake and the fetch
+# stage must know each: the four that hand over URLs have their files served on :8088 with the
+# simulator's token; the two that drop packages have them staged by the gateway in the staging bucket.
 if [ -z "${OA_SOURCES:-}" ]; then
   simulator_origin='{"allowedOrigins":["http://127.0.0.1:8088"],"token":"local-simulator-token"}'
-  export OA_SOURCES="{\"oa-simulator\":$simulator_origin,\"oa-sim-json\":$simulator_origin,\"oa-sim-xml\":$simulator_origin,\"oa-sim-table\":$simulator_origin}"
+  staged() { echo "{\"allowedS3Prefixes\":[\"s3://${S3_STAGING_BUCKET:-oa-staging}/oa-packages/$1/\"]}"; }
+  export OA_SOURCES="{\"oa-simulator\":$simulator_origin,\"oa-sim-json\":$simulator_origin,\"oa-sim-xml\":$simulator_origin,\"oa-sim-table\":$simulator_origin,\"oa-sim-drop\":$(staged oa-sim-drop),\"oa-sim-eep\":$(staged oa-sim-eep)}"
 fi
+# What the simulated OA finalized, shared by its commands and its file server (GET /finalized).
+export SIMULATOR_LEDGER="${SIMULATOR_LEDGER:-$OA_HOME/run/oa-simulator-finalized.jsonl}"
 args_of() {
   case "$1" in
     intake) echo "services/intake/src/main.ts" ;;

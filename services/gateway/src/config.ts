@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { bool, databaseEnv, int, kafkaEnv, loadConfig, logEnv, oaSourcesEnv, refineKafkaEnv } from '@oa-archive/config';
+import { bool, databaseEnv, int, kafkaEnv, loadConfig, logEnv, oaSourcesEnv, refineKafkaEnv, s3Env } from '@oa-archive/config';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -15,6 +15,8 @@ export const gatewayEnv = z
     ...kafkaEnv.shape,
     ...databaseEnv.shape,
     ...oaSourcesEnv.shape,
+    /** The store of package drops (an S3 packageDrop) and of the package files the gateway stages for the fetch stage. */
+    ...s3Env.shape,
     /** Loopback by default: put a TLS-terminating proxy in front to serve OA systems on other hosts. */
     GATEWAY_HOST: z.string().default('127.0.0.1'),
     GATEWAY_PORT: int(8090, 0),
@@ -34,8 +36,15 @@ export const gatewayEnv = z
     GATEWAY_KAFKA_ACK_TIMEOUT_MS: int(30_000, 100),
     /** Run the middle-table pollers of the sources that have one. */
     GATEWAY_POLLERS: bool(true),
-    /** Names this process's claims in the middle tables; defaults to host and pid. */
+    /** Names this process's claims in the middle tables and on packages; defaults to host and pid. */
     GATEWAY_POLLER_ID: z.string().min(1).max(100).optional(),
+    /** Watch the package drops of the sources that have one. */
+    GATEWAY_PACKAGES: bool(true),
+    /**
+     * Where in S3_STAGING_BUCKET a package's files are staged, as <prefix><source>/sha256/<digest>: each
+     * source's OA_SOURCES entry must list s3://<S3_STAGING_BUCKET>/<prefix><source>/ in allowedS3Prefixes.
+     */
+    GATEWAY_PACKAGE_PREFIX: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/, 'a key prefix ending in "/"').default('oa-packages/'),
   })
   .superRefine(refineKafkaEnv);
 

@@ -10,7 +10,7 @@ import {
   type DocumentFinalizedData,
   type DocumentFinalizedEvent,
 } from '@oa-archive/contracts';
-import { applyMapping, sourceFieldOf, type MappingIssue } from './mapping/apply.ts';
+import { applyMapping, sourceFieldOf, type MappedDocument, type MappingIssue } from './mapping/apply.ts';
 import type { Mapping } from './mapping/schema.ts';
 import { COMPONENT_MD5_KEY } from './mapping/targets.ts';
 import { decodePayload, PayloadError, type PayloadInput } from './payload.ts';
@@ -87,7 +87,10 @@ function limitIssues(data: DocumentFinalizedData, source: string, origins: OaSou
   if (declared > limits.maxDeclaredBytes) issues.push({ ...at('components'), message: `the files declare ${formatBytes(declared)}, over the ${formatBytes(limits.maxDeclaredBytes)} one document may carry` });
   data.components.forEach((component, index) => {
     const url = new URL(component.url);
-    if (!isAllowedOrigin(origins, url)) issues.push({ ...at(`components.${index}.url`), message: `${url.origin} is not an origin the archive fetches from for source ${source}; allowed: ${origins.allowedOrigins.join(', ')}` });
+    if (!isAllowedOrigin(origins, url)) {
+      const where = url.protocol === 's3:' ? `${url.href} is not under an S3 prefix (allowedS3Prefixes)` : `${url.origin} is not an origin`;
+      issues.push({ ...at(`components.${index}.url`), message: `${where} the archive fetches from for source ${source}; allowed: ${[...origins.allowedOrigins, ...(origins.allowedS3Prefixes ?? [])].join(', ')}` });
+    }
   });
   return issues;
 }
@@ -121,7 +124,7 @@ function identityIssues(data: DocumentFinalizedData, expected: ExpectedIdentity,
 }
 
 export function canonicalDocument(args: { source: string; origins: OaSource; mapping: Mapping; body: PayloadInput; limits: Limits; receivedAt: Date; expected?: ExpectedIdentity }): DocumentResult {
-  const { source, mapping, limits } = args;
+  const { mapping } = args;
   let payload: unknown;
   try {
     payload = decodePayload(args.body, mapping.format);
@@ -129,7 +132,15 @@ export function canonicalDocument(args: { source: string; origins: OaSource; map
     if (error instanceof PayloadError) return { ok: false, kind: 'unreadable', message: error.message, issues: [{ path: '(body)', message: error.message }] };
     throw error;
   }
-  const mapped = applyMapping(mapping, payload);
+  return judgeMapped({ ...args, mapped: applyMapping(mapping, payload) });
+}
+
+/**
+ * A mapped document judged and made into the event: the part after decoding and mapping, shared with
+ * package drops, whose files the gateway stages (and whose URLs it fills in) between the two.
+ */
+export function judgeMapped(args: { source: string; origins: OaSource; mapped: MappedDocument; limits: Limits; receivedAt: Date; expected?: ExpectedIdentity }): DocumentResult {
+  const { source, mapped, limits } = args;
   // Without the document element there is nothing to judge field by field.
   const unplaced = mapped.issues.filter((i) => i.path === '(document)');
   if (unplaced.length > 0) return { ok: false, kind: 'invalid', message: unplaced[0]!.message, issues: unplaced };

@@ -5,7 +5,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   readonly #documents = new Counter({
     name: 'oa_archive_gateway_documents_total',
-    help: 'Documents received, by source, channel (push, middle-table) and result (accepted, duplicate, or why refused)',
+    help: 'Documents received, by source, channel (push, middle-table, package) and result (accepted, duplicate, or why refused)',
     labelNames: ['source', 'channel', 'result'],
     registers: [this.registry],
   });
@@ -14,11 +14,11 @@ export class GatewayMetrics {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'oa_archive_gateway_' });
   }
 
-  accepted(source: string, channel: 'push' | 'middle-table', duplicate: boolean): void {
+  accepted(source: string, channel: 'push' | 'middle-table' | 'package', duplicate: boolean): void {
     this.#documents.inc({ source, channel, result: duplicate ? 'duplicate' : 'accepted' });
   }
 
-  refused(source: string, result: string, channel: 'push' | 'middle-table' = 'push'): void {
+  refused(source: string, result: string, channel: 'push' | 'middle-table' | 'package' = 'push'): void {
     this.#documents.inc({ source, channel, result });
   }
 }

@@ -47,6 +47,47 @@ const middleTableSchema = z
   .strict()
   .refine((o) => (o.url === undefined) !== (o.urlEnv === undefined), { message: 'give either url or urlEnv' });
 
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** A package drop: an S3 prefix on the archive's store, or a directory; incoming/, done/ and rejected/ beneath. */
+const packageDropSchema = z
+  .object({
+    s3: z
+      .object({
+        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
+        /** Ends in "/" (or is empty: the bucket's root). */
+        prefix: z.string().regex(/^([^/\\][^\\]*\/)?$/, 'a key prefix ending in "/", e.g. oa-finance/').default(''),
+      })
+      .strict()
+      .optional(),
+    directory: z.string().min(1).optional(),
+    /** The metadata file of a folder package; by default metadata.json or metadata.xml, after the mapping's format. */
+    metadataFile: z.string().regex(/^[^/\\.][^/\\]{0,199}$/, 'a file name (no path)').optional(),
+    /** Pause between scans of incoming/. */
+    pollMs: z.number().int().min(50).default(2000),
+    /** A claimed package whose gateway has not finished it after this long is taken again (the gateway died). */
+    leaseMs: z.number().int().min(1000).default(300_000),
+    /** A package missing files is left alone this long after its metadata appeared (the OA may still be uploading), then rejected. */
+    settleMs: z.number().int().min(0).default(60_000),
+    /** Largest metadata file read (an EEP with embedded files is all metadata). */
+    maxMetadataBytes: z.number().int().min(KiB).default(64 * MiB),
+  })
+  .strict()
+  .refine((o) => (o.s3 === undefined) !== (o.directory === undefined), { message: 'give either s3 (bucket, prefix) or directory' });
+
+/** Where the archive asks the OA what it finalized in a period (completeness, 应归尽归). */
+const finalizedListSchema = z
+  .object({
+    /** GET <url>?since=<ISO 8601>&until=<ISO 8601> answers {"documents":[{"documentId","version","finalizedAt"?,…}]}. */
+    url: z.url({ protocol: /^https?$/ }),
+    token: secret.optional(),
+    tokenEnv: envName.optional(),
+    timeoutMs: z.number().int().min(100).default(30_000),
+  })
+  .strict()
+  .refine((o) => (o.token === undefined) !== (o.tokenEnv === undefined), { message: 'give either token or tokenEnv' });
+
 const sourceSchema = z
   .object({
     /** Relative to the sources file. */
@@ -54,6 +95,8 @@ const sourceSchema = z
     hmac: z.array(hmacSchema).default([]),
     bearer: z.array(bearerSchema).default([]),
     middleTable: middleTableSchema.optional(),
+    packageDrop: packageDropSchema.optional(),
+    finalizedList: finalizedListSchema.optional(),
   })
   .strict();
 
@@ -76,12 +119,30 @@ export interface MiddleTableSettings {
   create: boolean;
 }
 
+export interface PackageDropSettings {
+  s3?: { bucket: string; prefix: string };
+  directory?: string;
+  metadataFile: string;
+  pollMs: number;
+  leaseMs: number;
+  settleMs: number;
+  maxMetadataBytes: number;
+}
+
+export interface FinalizedListSettings {
+  url: string;
+  token: string;
+  timeoutMs: number;
+}
+
 export interface GatewaySource {
   id: string;
   mapping: Mapping;
   mappingFile: string;
   credentials: SourceCredentials;
   middleTable?: MiddleTableSettings;
+  packageDrop?: PackageDropSettings;
+  finalizedList?: FinalizedListSettings;
 }
 
 function duplicateAppIds(file: SourcesFile): YamlProblem[] {
@@ -93,7 +154,9 @@ function duplicateAppIds(file: SourcesFile): YamlProblem[] {
       if (first !== undefined) problems.push({ path: ['sources', id, 'hmac', index, 'appId'], message: `app id ${entry.appId} is already used by source ${first}` });
       else seen.set(entry.appId, id);
     });
-    if (source.hmac.length === 0 && source.bearer.length === 0 && !source.middleTable) problems.push({ path: ['sources', id], message: 'a source that pushes needs hmac or bearer credentials (or a middleTable to poll)' });
+    if (source.hmac.length === 0 && source.bearer.length === 0 && !source.middleTable && !source.packageDrop) {
+      problems.push({ path: ['sources', id], message: 'a source that pushes needs hmac or bearer credentials (or a middleTable to poll, or a packageDrop to watch)' });
+    }
   }
   return problems;
 }
@@ -129,7 +192,22 @@ export async function loadSources(file: string, env: Record<string, string | und
     const middleTable: MiddleTableSettings | undefined = table
       ? { driver: table.driver, url: table.url ?? fromEnv(table.urlEnv!, `source ${id} middleTable`), table: table.table, batchSize: table.batchSize, pollMs: table.pollMs, leaseMs: table.leaseMs, create: table.create }
       : undefined;
-    if (mapping) sources[id] = { id, mapping, mappingFile, credentials, ...(middleTable ? { middleTable } : {}) };
+    const drop = source.packageDrop;
+    const packageDrop: PackageDropSettings | undefined =
+      drop && mapping
+        ? {
+            ...(drop.s3 ? { s3: drop.s3 } : {}),
+            ...(drop.directory ? { directory: path.resolve(path.dirname(file), drop.directory) } : {}),
+            metadataFile: drop.metadataFile ?? `metadata.${mapping.format}`,
+            pollMs: drop.pollMs,
+            leaseMs: drop.leaseMs,
+            settleMs: drop.settleMs,
+            maxMetadataBytes: drop.maxMetadataBytes,
+          }
+        : undefined;
+    const list = source.finalizedList;
+    const finalizedList: FinalizedListSettings | undefined = list ? { url: list.url, token: list.token ?? fromEnv(list.tokenEnv!, `source ${id} finalizedList`), timeoutMs: list.timeoutMs } : undefined;
+    if (mapping) sources[id] = { id, mapping, mappingFile, credentials, ...(middleTable ? { middleTable } : {}), ...(packageDrop ? { packageDrop } : {}), ...(finalizedList ? { finalizedList } : {}) };
   }
   if (problems.length > 0) throw new YamlConfigError('gateway sources file', path.basename(file), problems);
   return sources;

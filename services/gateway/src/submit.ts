@@ -4,7 +4,7 @@ import { latestGatewayVersionOf, submitOnce, type GatewaySubmission } from '@oa-
 import type { OaSource } from '@oa-archive/config';
 import type { Logger } from '@oa-archive/observability';
 import { describeChange } from './changes.ts';
-import { canonicalDocument, type DocumentIssue, type ExpectedIdentity, type Limits } from './document.ts';
+import { canonicalDocument, type DocumentIssue, type DocumentResult, type ExpectedIdentity, type Limits } from './document.ts';
 import type { PayloadInput } from './payload.ts';
 import type { GatewaySource } from './sources.ts';
 
@@ -15,7 +15,7 @@ import type { GatewaySource } from './sources.ts';
  * different one under the same version is refused, since the archive cannot tell which is right.
  */
 
-export type Channel = 'push' | 'middle-table';
+export type Channel = 'push' | 'middle-table' | 'package';
 
 export type SubmitOutcome =
   | { kind: 'accepted'; duplicate: boolean; ingestId: string; eventId: string; documentId: string; version: number; acceptedAt: Date }
@@ -51,6 +51,18 @@ export class Submitter {
     if (!origins) throw new Error(`source ${source.id} has no entry in OA_SOURCES`);
     const receivedAt = options.receivedAt ?? new Date();
     const result = canonicalDocument({ source: source.id, origins, mapping: source.mapping, body, limits: this.#options.limits, receivedAt, ...(options.expected ? { expected: options.expected } : {}) });
+    return this.submitDocument(source, result, channel);
+  }
+
+  /** What the gateway's own checks allow of a source's documents: its origins and the limits (for a document judged elsewhere, a package's). */
+  judgeArgs(source: GatewaySource): { source: string; origins: OaSource; limits: Limits } {
+    const origins = this.#options.origins[source.id];
+    if (!origins) throw new Error(`source ${source.id} has no entry in OA_SOURCES`);
+    return { source: source.id, origins, limits: this.#options.limits };
+  }
+
+  /** Publishes a judged document once (see submit); a refused one is answered as refused. */
+  async submitDocument(source: GatewaySource, result: DocumentResult, channel: Channel): Promise<SubmitOutcome> {
     if (!result.ok) return { kind: 'refused', reason: result.kind, message: result.message, issues: result.issues };
     const { document } = result;
     const { data } = document.event;

@@ -20,8 +20,27 @@ const problemsOf = (fn: () => unknown) => {
 describe('the sources file', () => {
   it('ships a local file whose every mapping loads', async () => {
     const sources = await loadSources(LOCAL_SOURCES_FILE);
-    expect(Object.keys(sources).sort()).toEqual(['oa-sim-json', 'oa-sim-table', 'oa-sim-xml', 'oa-simulator']);
+    expect(Object.keys(sources).sort()).toEqual(['oa-sim-drop', 'oa-sim-eep', 'oa-sim-json', 'oa-sim-table', 'oa-sim-xml', 'oa-simulator']);
     expect(sources['oa-sim-table']!.middleTable).toMatchObject({ driver: 'postgresql', table: 'oa_simulator_outbox', batchSize: 20, leaseMs: 300_000, create: true });
+    expect(sources['oa-sim-drop']!.packageDrop).toMatchObject({ s3: { bucket: 'oa-dropbox', prefix: 'oa-sim-drop/' }, metadataFile: 'metadata.json', leaseMs: 300_000 });
+    expect(sources['oa-sim-eep']!.packageDrop).toMatchObject({ metadataFile: 'metadata.xml' });
+    expect(sources['oa-sim-json']!.finalizedList).toMatchObject({ url: 'http://127.0.0.1:8088/finalized?source=oa-sim-json', token: 'local-simulator-token' });
+  });
+
+  it('names what is wrong with a package drop or a finalized list', () => {
+    const text = `schema: oa-archive/gateway-sources@1
+sources:
+  a:
+    mapping: m.yaml
+    packageDrop: { s3: { bucket: oa-dropbox, prefix: a }, directory: /srv/drop }
+    finalizedList: { url: 'ftp://oa/list', token: a-long-enough-token-123 }
+`;
+    expect(problemsOf(() => parseSources(text))).toEqual([
+      expect.stringMatching(/^sources\.yaml:5:\d+ sources\.a\.packageDrop\.s3\.prefix: a key prefix ending in "\/"/),
+      expect.stringMatching(/^sources\.yaml:5:\d+ sources\.a\.packageDrop: give either s3 \(bucket, prefix\) or directory/),
+      expect.stringMatching(/^sources\.yaml:6:\d+ sources\.a\.finalizedList\.url: /),
+    ]);
+    expect(problemsOf(() => parseSources(text.replace(' prefix: a }', ' prefix: a/ }').replace('ftp:', 'https:')))).toEqual([expect.stringMatching(/sources\.a\.packageDrop: give either s3 \(bucket, prefix\) or directory/)]);
   });
 
   it('names the line and field of each problem: short secret, both secret forms, duplicate app id, unsafe table name', () => {

@@ -65,18 +65,28 @@ export interface SimulatedDocument {
   components: SimulatedComponent[];
 }
 
-export function documentIdOf(seed: number, index: number): string {
-  return `SIM-${seed}-${String(index).padStart(5, '0')}`;
+/**
+ * Which files a document comes with. `mixed`: what an agency's OA holds — PDFs (not PDF/A), DOCX
+ * drafts and attachments, PNG forms, JPEG photos — so most documents need a conversion.
+ * `no-conversion`: the same documents with PDF/A-2b bodies and JPEG attachments, which the default
+ * conversion policy keeps as they are (for measuring the pipeline without the converters).
+ */
+export const DOCUMENT_MIXES = ['mixed', 'no-conversion'] as const;
+export type DocumentMix = (typeof DOCUMENT_MIXES)[number];
+
+/** The mix is part of the id (`K` before the index for no-conversion), so the file server needs no state. */
+export function documentIdOf(seed: number, index: number, mix: DocumentMix = 'mixed'): string {
+  return `SIM-${seed}-${mix === 'no-conversion' ? 'K' : ''}${String(index).padStart(5, '0')}`;
 }
 
-export function parseDocumentId(documentId: string): { seed: number; index: number } | undefined {
-  const match = /^SIM-(\d+)-(\d{5,})$/.exec(documentId);
-  return match ? { seed: Number(match[1]), index: Number(match[2]) } : undefined;
+export function parseDocumentId(documentId: string): { seed: number; index: number; mix: DocumentMix } | undefined {
+  const match = /^SIM-(\d+)-(K?)(\d{5,})$/.exec(documentId);
+  return match ? { seed: Number(match[1]), index: Number(match[3]), mix: match[2] ? 'no-conversion' : 'mixed' } : undefined;
 }
 
 const iso = (d: Date) => d.toISOString().replace('Z', '+00:00');
 
-export function simulateDocument(seed: number, index: number): SimulatedDocument {
+export function simulateDocument(seed: number, index: number, mix: DocumentMix = 'mixed'): SimulatedDocument {
   const random = prng(seed * 100_003 + index);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const kind = KINDS[index % KINDS.length]!;
@@ -164,7 +174,7 @@ export function simulateDocument(seed: number, index: number): SimulatedDocument
   const author = issuer.name;
   const pdfText = (heading: string, extra: string[] = []) => [
     `${heading}`,
-    `Document ${documentIdOf(seed, index)}  Type: ${kind === '照片' ? 'photo' : 'text'}`,
+    `Document ${documentIdOf(seed, index, mix)}  Type: ${kind === '照片' ? 'photo' : 'text'}`,
     `Department ${department.code}  Serial ${serial}`,
     ...extra,
   ];
@@ -178,6 +188,19 @@ export function simulateDocument(seed: number, index: number): SimulatedDocument
         mediaType: 'image/jpeg',
         bytes: makeJpeg({ width: 320, height: 240, seed: seed + index * 7 + p }),
       });
+    }
+  } else if (mix === 'no-conversion') {
+    // The same draws as the mixed set (so titles, dates and levels agree), other files.
+    const pages = 1 + Math.floor(random() * 3);
+    components.push({
+      role: '正文',
+      fileName: `${title}.pdf`,
+      mediaType: 'application/pdf',
+      bytes: makePdf({ title, author, created: signed, pages: Array.from({ length: pages }, (_, i) => pdfText(`Page ${i + 1} of ${pages}`)), pdfa: true }),
+    });
+    const extras = Math.floor(random() * 3);
+    for (let p = 1; p <= extras; p++) {
+      components.push({ role: '附件', fileName: `附件${p}：${topic}现场照片.jpg`, mediaType: 'image/jpeg', bytes: makeJpeg({ width: 320, height: 240, seed: seed + index * 7 + p }) });
     }
   } else {
     const pages = 1 + Math.floor(random() * 3);
@@ -221,7 +244,7 @@ export function simulateDocument(seed: number, index: number): SimulatedDocument
   ];
   return {
     data: {
-      documentId: documentIdOf(seed, index),
+      documentId: documentIdOf(seed, index, mix),
       version: 1,
       title,
       ...(documentNumber ? { documentNumber } : {}),

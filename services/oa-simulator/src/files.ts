@@ -14,11 +14,27 @@ function pdfDate(date: Date): string {
   return `D:${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
 }
 
+/** XMP metadata declaring PDF/A-2b (pdfaid:part 2, conformance B), with the title and author. */
+function pdfaXmp(title: string, author: string, created: Date): string {
+  const x = (s: string) => s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
+  return `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${x(title)}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>${x(author)}</rdf:li></rdf:Seq></dc:creator>
+<xmp:CreateDate>${created.toISOString()}</xmp:CreateDate>
+</rdf:Description></rdf:RDF></x:xmpmeta>
+<?xpacket end="w"?>`;
+}
+
 /**
  * A valid PDF 1.7 with one page per entry of `pages` (ASCII body text in Helvetica) and the
  * document's Chinese title and author in its Info dictionary. Offsets in the xref table are exact.
+ * With `pdfa`, it declares PDF/A-2b in XMP metadata as a PDF/A producer writes it (what archival
+ * identification reads); it is not a conformance-checked PDF/A (the font is not embedded).
  */
-export function makePdf(args: { title: string; author: string; created: Date; pages: string[][] }): Buffer {
+export function makePdf(args: { title: string; author: string; created: Date; pages: string[][]; pdfa?: boolean }): Buffer {
   const objects: string[] = [];
   const pageIds: number[] = [];
   const fontId = 3;
@@ -35,6 +51,12 @@ export function makePdf(args: { title: string; author: string; created: Date; pa
     pageIds.push(pageId);
   }
   objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
+  if (args.pdfa) {
+    const xmp = Buffer.from(pdfaXmp(args.title, args.author, args.created), 'utf8').toString('latin1');
+    const metadataId = next++;
+    objects[metadataId] = `<< /Type /Metadata /Subtype /XML /Length ${xmp.length} >>\nstream\n${xmp}\nendstream`;
+    objects[1] = `<< /Type /Catalog /Pages 2 0 R /Metadata ${metadataId} 0 R >>`;
+  }
   const infoId = next++;
   objects[infoId] = `<< /Title ${utf16Hex(args.title)} /Author ${utf16Hex(args.author)} /Creator (OA simulator) /Producer (OA simulator) /CreationDate (${pdfDate(args.created)}) >>`;
 

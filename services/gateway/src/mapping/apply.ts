@@ -1,5 +1,5 @@
 import type { ListRule, Mapping, ValueRule } from './schema.ts';
-import { COMPONENT_MD5_KEY, documentTargetOf, LIST_TARGETS, type TargetField } from './targets.ts';
+import { COMPONENT_MD5_KEY, documentTargetOf, LIST_TARGETS, PACKAGE_FILE_FIELDS, type TargetField } from './targets.ts';
 import { convert } from './values.ts';
 
 /**
@@ -22,6 +22,13 @@ export interface MappedDocument {
   issues: MappingIssue[];
   /** Canonical path → the OA's field. */
   sources: Map<string, string>;
+  /** Per component, in order: where a package's file is (`path` in the package, or base64 `content`); taken out of `data`. */
+  packageFiles: PackageFileRef[];
+}
+
+export interface PackageFileRef {
+  path?: string;
+  content?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -133,13 +140,28 @@ function setAsideMd5(data: Json, mapper: Mapper): void {
   }
 }
 
+/** `path` and `content` leave the components for `packageFiles`: they say where the gateway finds a package's file, and never reach the event. */
+function setAsidePackageFiles(data: Json): PackageFileRef[] {
+  const components = data.components;
+  if (!Array.isArray(components)) return [];
+  return components.map((component: Json) => {
+    const ref: PackageFileRef = {};
+    for (const name of PACKAGE_FILE_FIELDS) {
+      const value = component[name];
+      delete component[name];
+      if (typeof value === 'string') ref[name] = value;
+    }
+    return ref;
+  });
+}
+
 export function applyMapping(mapping: Mapping, payload: unknown): MappedDocument {
   const mapper = new Mapper(mapping);
   const data: Json = {};
   const document = mapping.root === undefined ? payload : readPath(payload, mapping.root);
   if (!isObject(document)) {
     const where = mapping.root === undefined ? 'the payload' : `the payload's ${mapping.root}`;
-    return { data, sources: mapper.sources, issues: [{ path: '(document)', ...(mapping.root ? { sourceField: mapping.root } : {}), message: `${where} is not ${mapping.format === 'xml' ? 'an element with children' : 'a JSON object'}` }] };
+    return { data, sources: mapper.sources, packageFiles: [], issues: [{ path: '(document)', ...(mapping.root ? { sourceField: mapping.root } : {}), message: `${where} is not ${mapping.format === 'xml' ? 'an element with children' : 'a JSON object'}` }] };
   }
   // `extra` as a whole first, so that extra.<name> rules add to it rather than being replaced by it.
   const entries = Object.entries(mapping.fields);
@@ -157,7 +179,8 @@ export function applyMapping(mapping: Mapping, payload: unknown): MappedDocument
     writePath(data, target, target === 'extra' ? { ...value } : value);
   }
   setAsideMd5(data, mapper);
-  return { data, issues: mapper.issues, sources: mapper.sources };
+  const packageFiles = setAsidePackageFiles(data);
+  return { data, issues: mapper.issues, sources: mapper.sources, packageFiles };
 }
 
 /** The OA's field for a canonical path, or for the nearest enclosing one that has a source. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseYamlConfig, type YamlProblem } from '../yamlConfig.ts';
-import { COMPONENT_MD5_KEY, DOCUMENT_TARGETS, documentTargetOf, EXTRA_PREFIX, LIST_TARGETS, type ValueType } from './targets.ts';
+import { COMPONENT_MD5_KEY, DOCUMENT_TARGETS, documentTargetOf, EXTRA_PREFIX, LIST_TARGETS, PACKAGE_FILE_FIELDS, type ValueType } from './targets.ts';
 
 /**
  * A per-source mapping file: how one OA system's own field names become the canonical `data` of
@@ -107,7 +107,10 @@ function mappingProblems(mapping: Mapping): YamlProblem[] {
       for (const item of Object.keys(rule.fields)) {
         if (!Object.hasOwn(list.items, item)) problems.push({ path: ['fields', target, 'fields', item], message: `${target} items have no field "${item}"; known: ${Object.keys(list.items).join(', ')}` });
       }
+      // A package's files are staged by the gateway, which makes their URLs: `path` or `content` stands for `url`.
+      const packaged = target === 'components' && PACKAGE_FILE_FIELDS.some((f) => Object.hasOwn(rule.fields, f));
       for (const [item, spec] of Object.entries(list.items)) {
+        if (packaged && item === 'url') continue;
         if (spec.required && !Object.hasOwn(rule.fields, item)) problems.push({ path: ['fields', target, 'fields'], message: `no rule for ${target}.${item}, which the contract requires` });
       }
       continue;

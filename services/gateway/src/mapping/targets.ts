@@ -47,6 +47,10 @@ export const LIST_TARGETS: Record<string, { required: boolean; items: Record<str
       /** Not a contract field: collected into `extra.componentMd5` (see apply.ts). */
       md5: field('string'),
       url: field('string', true),
+      /** Package drops only, not a contract field: the file's path inside the package (packages/manifest.ts). */
+      path: field('string'),
+      /** Package drops only, not a contract field: the file itself in base64 (DA/T 48 编码数据). */
+      content: field('string'),
     },
   },
   'workflow.steps': {
@@ -63,6 +67,12 @@ export const LIST_TARGETS: Record<string, { required: boolean; items: Record<str
 
 /** `extra.<name>` keeps anything else the OA knows, under a name the mapping chooses. */
 export const EXTRA_PREFIX = 'extra.';
+
+/**
+ * Item fields that say where a package's file is (in the package, or inside the metadata itself): with
+ * either mapped, `url` is not required, since the gateway stages the file and makes the URL itself.
+ */
+export const PACKAGE_FILE_FIELDS = ['path', 'content'] as const;
 
 /** Where the components' declared MD5 digests go: the contract has no MD5 field, the archive keeps them. */
 export const COMPONENT_MD5_KEY = 'componentMd5';

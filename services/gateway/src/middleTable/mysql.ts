@@ -1,7 +1,7 @@
 import { createPool, type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { redactUrl } from '@oa-archive/observability';
 import { middleTableDdl } from './ddl.ts';
-import { clip, type MiddleTable, type MiddleTableRow, type RowOutcome } from './table.ts';
+import { clip, type MiddleTable, type MiddleTableRow, type RowOutcome, type WrittenRow } from './table.ts';
 
 /**
  * A middle table in the OA's MySQL 8 or MariaDB 10.6+ database (both have SKIP LOCKED). The claim runs
@@ -64,6 +64,11 @@ export class MysqlMiddleTable implements MiddleTable {
 
   async release(id: string, pollerId: string, reason: string): Promise<void> {
     await this.#pool.query(`UPDATE ${this.#table} SET status = 'ready', claimed_by = NULL, claimed_at = NULL, result = ? WHERE id = ? AND claimed_by = ? AND status = 'claimed'`, [clip(reason), id, pollerId]);
+  }
+
+  async listWritten(since: Date, until: Date): Promise<WrittenRow[]> {
+    const [rows] = await this.#pool.query<RowDataPacket[]>(`SELECT doc_id, doc_version, status, result, created_at FROM ${this.#table} WHERE created_at >= ? AND created_at < ? ORDER BY id`, [since, until]);
+    return rows.map((r) => ({ docId: r.doc_id as string, docVersion: Number(r.doc_version), status: r.status as string, result: (r.result as string | null) ?? null, createdAt: r.created_at as Date }));
   }
 
   async ping(): Promise<void> {

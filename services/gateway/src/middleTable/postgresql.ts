@@ -2,7 +2,7 @@ import pg from 'pg';
 import { createPool } from '@oa-archive/catalog';
 import { redactUrl } from '@oa-archive/observability';
 import { middleTableDdl } from './ddl.ts';
-import { clip, type MiddleTable, type MiddleTableRow, type RowOutcome } from './table.ts';
+import { clip, type MiddleTable, type MiddleTableRow, type RowOutcome, type WrittenRow } from './table.ts';
 
 /** A middle table in the OA's PostgreSQL database. `table` is a validated identifier (sources.ts). */
 export class PostgresMiddleTable implements MiddleTable {
@@ -62,6 +62,11 @@ export class PostgresMiddleTable implements MiddleTable {
       pollerId,
       clip(reason),
     ]);
+  }
+
+  async listWritten(since: Date, until: Date): Promise<WrittenRow[]> {
+    const { rows } = await this.#pool.query(`SELECT doc_id, doc_version, status, result, created_at FROM ${this.#table} WHERE created_at >= $1 AND created_at < $2 ORDER BY id`, [since, until]);
+    return rows.map((r) => ({ docId: r.doc_id, docVersion: r.doc_version, status: r.status, result: r.result, createdAt: r.created_at }));
   }
 
   async ping(): Promise<void> {

@@ -14,6 +14,15 @@ export interface MiddleTableRow {
   attempts: number;
 }
 
+/** A row as the completeness check reads it: what the OA wrote, and what the gateway made of it. */
+export interface WrittenRow {
+  docId: string;
+  docVersion: number;
+  status: string;
+  result: string | null;
+  createdAt: Date;
+}
+
 export type RowOutcome = { status: 'published'; ingestId: string; result: string } | { status: 'rejected'; result: string };
 
 export interface MiddleTable {
@@ -26,6 +35,8 @@ export interface MiddleTable {
   /** Puts a claimed row back to ready (Kafka or the catalog was unavailable), saying why. */
   release(id: string, pollerId: string, reason: string): Promise<void>;
   ping(): Promise<void>;
+  /** The rows the OA wrote in [since, until): its own list of what it finalized (completeness, 应归尽归). */
+  listWritten(since: Date, until: Date): Promise<WrittenRow[]>;
   close(): Promise<void>;
 }
 
