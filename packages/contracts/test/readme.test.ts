@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleDocumentFinalizedEvent, parseDocumentFinalized } from '../src/index.ts';
 
-describe('the README example', () => {
-  const readme = readFileSync(path.join(import.meta.dirname, '../../../README.md'), 'utf8');
+describe('the example in docs/oa-integration.md', () => {
+  const readme = readFileSync(path.join(import.meta.dirname, '../../../docs/oa-integration.md'), 'utf8');
   const block = /<!-- example:document-finalized -->\n```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
 
   it('is the contract example and a valid event', () => {

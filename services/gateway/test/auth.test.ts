@@ -62,8 +62,8 @@ describe('HMAC signatures', () => {
     expect(authenticator.authenticate('oa-finance', request({}), now)).toMatchObject({ ok: false, status: 401, reason: expect.stringMatching(/no credentials/) });
   });
 
-  it("agrees with the README's shell function (openssl), which the tests run as written there", () => {
-    const readme = readFileSync(path.join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+  it("agrees with the shell function in docs/oa-integration.md (openssl), which the tests run as written there", () => {
+    const readme = readFileSync(path.join(import.meta.dirname, '..', '..', '..', 'docs', 'oa-integration.md'), 'utf8');
     const sign = /<!-- example:oa-sign -->\n```sh\n([\s\S]*?)\n```/.exec(readme)?.[1];
     expect(sign).toBeDefined();
     const dir = mkdtempSync(path.join(tmpdir(), 'gateway-sign-'));
