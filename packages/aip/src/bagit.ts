@@ -44,9 +44,16 @@ export interface BagInfo {
   baggingDate: string;
 }
 
+/** A tag file as written, with the digests the tag manifests hold (so nobody hashes it again). */
+export interface BagTagFile extends TagFile {
+  size: number;
+  sha256: string;
+  sm3: string;
+}
+
 export interface BuiltBag {
   /** Every tag file to write, in writing order: bagit.txt, bag-info.txt, payload manifests, extra tag files, tag manifests last. */
-  files: TagFile[];
+  files: BagTagFile[];
 }
 
 export class BagError extends Error {
@@ -132,6 +139,10 @@ function manifest(entries: readonly { path: string; digest: string }[]): Buffer 
 
 function digest(algorithm: BagAlgorithm, content: Buffer): string {
   return createHash(algorithm).update(content).digest('hex');
+}
+
+function withDigests(file: TagFile): BagTagFile {
+  return { ...file, size: file.content.length, sha256: digest('sha256', file.content), sm3: digest('sm3', file.content) };
 }
 
 // --- bag-info.txt -------------------------------------------------------------------------------
@@ -245,7 +256,7 @@ export function buildBag(args: { payload: readonly PayloadFile[]; tagFiles: read
   const extra = [...args.tagFiles].sort((a, b) => compareCodePoints(a.path, b.path));
   checkDistinct(extra.map((t) => t.path), 'tag file');
 
-  const head: TagFile[] = [
+  const head = [
     { path: 'bagit.txt', content: Buffer.from(BAGIT_TXT, 'utf8') },
     { path: 'bag-info.txt', content: bagInfoTxt(args.info, payload) },
     ...ALGORITHMS.map((algorithm) => ({
@@ -253,10 +264,10 @@ export function buildBag(args: { payload: readonly PayloadFile[]; tagFiles: read
       content: manifest(payload.map((f) => ({ path: f.path, digest: f[algorithm] }))),
     })),
     ...extra.map((t) => ({ path: t.path, content: Buffer.from(t.content) })),
-  ];
+  ].map(withDigests);
   const tagManifests = ALGORITHMS.map((algorithm) => ({
     path: `tagmanifest-${algorithm}.txt`,
-    content: manifest(head.map((t) => ({ path: t.path, digest: digest(algorithm, t.content) }))),
-  }));
+    content: manifest(head.map((t) => ({ path: t.path, digest: t[algorithm] }))),
+  })).map(withDigests);
   return { files: [...head, ...tagManifests] };
 }

@@ -55,6 +55,15 @@ export interface PremisObject {
   puid?: string | null;
 }
 
+/**
+ * The package as a whole (a PREMIS representation object), with its relationships to other packages:
+ * e.g. `{ type: 'derivation', subType: 'is new version of', relatedIdentifier: <earlier bag> }`.
+ */
+export interface PremisRepresentation {
+  identifier: string;
+  relationships: { type: string; subType: string; relatedIdentifier: string }[];
+}
+
 const LOCAL = 'local';
 
 function required(value: unknown, what: string): string {
@@ -106,6 +115,26 @@ function objectElement(object: PremisObject, eventIds: readonly string[]): XmlEl
       ...eventIds.map((id) => identifier('linkingEvent', id)),
     ],
     [['xsi:type', 'file']],
+  );
+}
+
+// Schema order for a representation: objectIdentifier … relationship*, linkingEventIdentifier*.
+function representationElement(representation: PremisRepresentation, eventIds: readonly string[]): XmlElement {
+  required(representation.identifier, 'representation identifier');
+  return el(
+    'object',
+    [
+      identifier('object', representation.identifier),
+      ...representation.relationships.map((r) =>
+        el('relationship', [
+          el('relationshipType', required(r.type, 'relationshipType')),
+          el('relationshipSubType', required(r.subType, 'relationshipSubType')),
+          el('relatedObjectIdentifier', [el('relatedObjectIdentifierType', LOCAL), el('relatedObjectIdentifierValue', required(r.relatedIdentifier, 'relatedObjectIdentifier'))]),
+        ]),
+      ),
+      ...eventIds.map((id) => identifier('linkingEvent', id)),
+    ],
+    [['xsi:type', 'representation']],
   );
 }
 
@@ -171,7 +200,8 @@ function compareDateTimes(a: string, b: string): number {
 const OUTCOMES = new Set(['success', 'failure', 'warning']);
 const AGENT_TYPES = new Set(['software', 'person', 'organization']);
 
-export function toPremisXml(events: readonly PreservationEvent[], objects: readonly PremisObject[]): string {
+/** `options.representation`: the package itself, described before its files (with how it relates to other packages). */
+export function toPremisXml(events: readonly PreservationEvent[], objects: readonly PremisObject[], options: { representation?: PremisRepresentation } = {}): string {
   // The PREMIS schema wants at least one object in a premis document.
   if (objects.length === 0) throw new XmlValueError('PREMIS: at least one object is needed');
   for (const event of events) {
@@ -181,7 +211,7 @@ export function toPremisXml(events: readonly PreservationEvent[], objects: reado
     if (!AGENT_TYPES.has(event.agent.type)) throw new XmlValueError(`PREMIS event "${event.eventIdentifier}": agent type "${event.agent.type}"`);
   }
   assertUnique(events.map((e) => e.eventIdentifier), 'eventIdentifier');
-  assertUnique(objects.map((o) => o.identifier), 'object identifier');
+  assertUnique([...objects.map((o) => o.identifier), ...(options.representation ? [options.representation.identifier] : [])], 'object identifier');
 
   const sortedEvents = [...events].sort((a, b) => compareDateTimes(a.eventDateTime, b.eventDateTime) || compareCodePoints(a.eventIdentifier, b.eventIdentifier));
   const sortedObjects = [...objects].sort((a, b) => compareCodePoints(a.identifier, b.identifier));
@@ -201,6 +231,7 @@ export function toPremisXml(events: readonly PreservationEvent[], objects: reado
   const root = el(
     'premis',
     [
+      ...(options.representation ? [representationElement(options.representation, eventsOf(options.representation.identifier))] : []),
       ...sortedObjects.map((o) => objectElement(o, eventsOf(o.identifier))),
       ...sortedEvents.map(eventElement),
       ...sortedAgents.map(agentElement),

@@ -224,3 +224,10 @@ describe('formatBagSize', () => {
     expect(formatBagSize(5n * 10n ** 18n)).toBe('5000.0 PB');
   });
 });
+
+describe('buildBag digests', () => {
+  it('gives every tag file its size, SHA-256 and SM3 as taken over its bytes, so the caller need not hash them again', () => {
+    const bag = build();
+    for (const f of bag.files) expect({ path: f.path, size: f.size, sha256: f.sha256, sm3: f.sm3 }).toEqual({ path: f.path, size: f.content.length, sha256: sha256(f.content), sm3: sm3(f.content) });
+  });
+});

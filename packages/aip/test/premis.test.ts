@@ -114,3 +114,43 @@ describe('toPremisXml', () => {
     expect(() => toPremisXml([...PREMIS_EVENTS, asPerson], PREMIS_OBJECTS)).toThrow(/both/);
   });
 });
+
+describe('toPremisXml: a package that is a new version of another', () => {
+  const versionEvent = {
+    eventIdentifier: 'evt-version',
+    eventType: 'information package creation',
+    eventDateTime: '2025-03-14T10:00:00+08:00',
+    eventDetail: '第2版，为第1版的新版本',
+    outcome: 'success' as const,
+    agent: { name: 'oa-archive package', type: 'software' as const },
+    objects: [
+      { identifier: 'A182/2025/WS/Y/A182-WS·2025-Y-BGS-0001', role: 'source' as const },
+      { identifier: 'A182/2025/WS/Y/A182-WS·2025-Y-BGS-0001.v2', role: 'outcome' as const },
+    ],
+  };
+  const representation = {
+    identifier: 'A182/2025/WS/Y/A182-WS·2025-Y-BGS-0001.v2',
+    relationships: [{ type: 'derivation', subType: 'is new version of', relatedIdentifier: 'A182/2025/WS/Y/A182-WS·2025-Y-BGS-0001' }],
+  };
+  const { root } = parseXml(toPremisXml([...PREMIS_EVENTS, versionEvent], PREMIS_OBJECTS, { representation }));
+
+  it('describes the package first, as a representation, with the relationship and the event that links them, in schema order', () => {
+    const [package_, ...files] = children(root, 'object');
+    expect(package_!.attributes['xsi:type']).toBe('representation');
+    expect(files.every((f) => f.attributes['xsi:type'] === 'file')).toBe(true);
+    expect(package_!.children.map((c) => c.name)).toEqual(['objectIdentifier', 'relationship', 'linkingEventIdentifier']);
+    expect(identifierOf(package_!, 'object')).toBe(representation.identifier);
+    const relationship = child(package_!, 'relationship');
+    expect(relationship.children.map((c) => c.name)).toEqual(['relationshipType', 'relationshipSubType', 'relatedObjectIdentifier']);
+    expect([textAt(relationship, 'relationshipType'), textAt(relationship, 'relationshipSubType'), textAt(relationship, 'relatedObjectIdentifier', 'relatedObjectIdentifierValue')]).toEqual([
+      'derivation',
+      'is new version of',
+      'A182/2025/WS/Y/A182-WS·2025-Y-BGS-0001',
+    ]);
+    expect(textAt(package_!, 'linkingEventIdentifier', 'linkingEventIdentifierValue')).toBe('evt-version');
+  });
+
+  it('refuses a package identifier that is also a file identifier', () => {
+    expect(() => toPremisXml(PREMIS_EVENTS, PREMIS_OBJECTS, { representation: { identifier: PREMIS_OBJECTS[0]!.identifier, relationships: [] } })).toThrow(XmlValueError);
+  });
+});

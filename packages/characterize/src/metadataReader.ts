@@ -6,6 +6,7 @@ import { ExifTool, type Tags } from 'exiftool-vendored';
  */
 export class MetadataReader {
   readonly #exiftool: ExifTool;
+  #version: Promise<string> | undefined;
 
   constructor(options: { maxProcs?: number; taskTimeoutMillis?: number } = {}) {
     this.#exiftool = new ExifTool({
@@ -20,8 +21,12 @@ export class MetadataReader {
     return this.#exiftool.read(filePath);
   }
 
+  /** Asked once per process (each ask is a task on an ExifTool process): it does not change while we run. */
   version(): Promise<string> {
-    return this.#exiftool.version();
+    this.#version ??= this.#exiftool.version();
+    // A failed ask is not remembered: the next caller asks again.
+    this.#version.catch(() => (this.#version = undefined));
+    return this.#version;
   }
 
   close(): Promise<void> {

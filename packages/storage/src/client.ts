@@ -16,8 +16,11 @@ export interface S3Settings {
   responseChecksums?: 'when_required' | 'when_supported';
 }
 
+/** Commands whose body the SigV4 signer would otherwise hash, once more, when it is a buffer. */
+const UPLOADS = new Set(['PutObjectCommand', 'UploadPartCommand']);
+
 export function createS3Client(settings: S3Settings): S3Client {
-  return new S3Client({
+  const s3 = new S3Client({
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
@@ -25,6 +28,19 @@ export function createS3Client(settings: S3Settings): S3Client {
     requestChecksumCalculation: settings.sdkChecksums === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
     responseChecksumValidation: (settings.responseChecksums ?? settings.sdkChecksums) === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
   });
+  // Uploads are signed without hashing their body (UNSIGNED-PAYLOAD, as the SDK already does for
+  // streams): every part of a multipart upload would cost another SHA-256 pass over its bytes, for
+  // nothing our integrity rests on — archive writes carry x-amz-checksum-sha256, which the store
+  // verifies (or are read back), and every staged byte is hashed again by whoever reads it.
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (UPLOADS.has(context.commandName ?? '') && request.headers) request.headers['x-amz-content-sha256'] ??= 'UNSIGNED-PAYLOAD';
+      return next(args);
+    },
+    { step: 'build', name: 'oaArchiveUnsignedPayload' },
+  );
+  return s3;
 }
 
 /** Creates the buckets that do not exist yet (local runs; production buckets are provisioned). */

@@ -7,6 +7,7 @@ export { listKeys } from './listing.ts';
 export { abortStaleMultipartUploads } from './multipart.ts';
 export type { AbortedUpload } from './multipart.ts';
 export { ObjectStore } from './objectStore.ts';
-export type { DepositResult, StoredObject } from './objectStore.ts';
+export { observeRequests } from './requestObserver.ts';
+export type { DepositResult, ObjectStoreOptions, StoredObject } from './objectStore.ts';
 export { readObjectLock } from './objectLock.ts';
 export type { ObjectLock, ObjectLockState } from './objectLock.ts';

@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Writable, type Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { DepositVerificationError, WriteOnceViolationError } from './errors.ts';
 import { DigestingStream, base64ToHex, hexToBase64, type Fixity } from './hashing.ts';
 import { isNotFound, isPreconditionFailed } from './client.ts';
 import { ensureObjectLock, type ObjectLock } from './objectLock.ts';
+import { uploadStream } from './partUpload.ts';
 
 export interface StoredObject {
   bucket: string;
@@ -24,38 +25,62 @@ export interface DepositResult extends StoredObject {
 
 /** Above this, bodies go up in parts so memory stays flat whatever the file size. */
 const DEFAULT_MULTIPART_THRESHOLD = 64 * 1024 * 1024;
-const PART_SIZE = 16 * 1024 * 1024;
+/** Two parts go up at once while the next fills: about three parts of memory per upload. */
+const PART_SIZE = 8 * 1024 * 1024;
+
+export interface ObjectStoreOptions {
+  /** Bodies above this go up in parts. */
+  multipartThreshold?: number;
+  /**
+   * Whether the store refuses a conditional PUT (`If-None-Match: *`) on a key that exists. `enforced`
+   * (AWS S3, S3Proxy, Ceph RGW on an unversioned bucket): a deposit writes at once and looks at what is
+   * there only when refused, one request fewer per object. `ignored` (the default, safe with any store):
+   * it looks first. A deposit with Object Lock always looks first: its bucket is versioned, and RGW 16.2
+   * ignores the condition on versioned buckets.
+   */
+  conditionalPut?: 'enforced' | 'ignored';
+}
 
 export class ObjectStore {
   readonly s3: S3Client;
   readonly #multipartThreshold: number;
+  readonly #conditionalPut: 'enforced' | 'ignored';
 
-  constructor(s3: S3Client, options: { multipartThreshold?: number } = {}) {
+  constructor(s3: S3Client, options: ObjectStoreOptions = {}) {
     this.s3 = s3;
     this.#multipartThreshold = options.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD;
+    this.#conditionalPut = options.conditionalPut ?? 'ignored';
   }
 
   /**
    * Streams a body of unknown length into the store while hashing it. Used for staging: the stream is
    * consumed once, the digest comes from our own pass over the bytes.
    */
-  async putStream(args: { bucket: string; key: string; body: Readable; contentType?: string; maxBytes?: number; metadata?: Record<string, string> }): Promise<StoredObject> {
-    const digest = new DigestingStream(args.maxBytes === undefined ? {} : { maxBytes: args.maxBytes });
-    const upload = new Upload({
-      client: this.s3,
-      params: {
+  async putStream(args: { bucket: string; key: string; body: Readable; contentType?: string; maxBytes?: number; metadata?: Record<string, string>; sizeHint?: number }): Promise<StoredObject> {
+    // The size, where known beforehand, lets a large body's SM3 run beside the upload (DigestingStream).
+    const digest = new DigestingStream({ ...(args.maxBytes === undefined ? {} : { maxBytes: args.maxBytes }), ...(args.sizeHint === undefined ? {} : { sizeHint: args.sizeHint }) });
+    await Promise.all([
+      pipeline(args.body, digest),
+      uploadStream(this.s3, { Bucket: args.bucket, Key: args.key, ContentType: args.contentType ?? 'application/octet-stream', ...(args.metadata ? { Metadata: args.metadata } : {}), body: digest, partBytes: PART_SIZE }),
+    ]);
+    return { bucket: args.bucket, key: args.key, ...digest.result() };
+  }
+
+  /**
+   * Writes a small body whose SHA-256 is known (a tag file) in one PUT, with the digest for a store
+   * that checks it. Staging only: it overwrites; archive objects go through `depositOnce`.
+   */
+  async putBuffer(args: { bucket: string; key: string; content: Buffer; sha256: string; contentType?: string }): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({
         Bucket: args.bucket,
         Key: args.key,
-        Body: digest,
+        Body: args.content,
+        ContentLength: args.content.length,
         ContentType: args.contentType ?? 'application/octet-stream',
-        Metadata: args.metadata,
-      },
-      partSize: PART_SIZE,
-      queueSize: 2,
-      leavePartsOnError: false,
-    });
-    await Promise.all([pipeline(args.body, digest), upload.done()]);
-    return { bucket: args.bucket, key: args.key, ...digest.result() };
+        ChecksumSHA256: hexToBase64(args.sha256),
+      }),
+    );
   }
 
   async getStream(bucket: string, key: string): Promise<Readable> {
@@ -70,6 +95,21 @@ export class ObjectStore {
     const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
     await pipeline(await this.getStream(bucket, key), digest, discard);
     return digest.result();
+  }
+
+  /** SHA-256 alone of an object read back: what verifying a write needs (SM3 costs several times more). */
+  async #sha256Of(bucket: string, key: string): Promise<string> {
+    const hash = createHash('sha256');
+    await pipeline(
+      await this.getStream(bucket, key),
+      new Writable({
+        write: (chunk: Buffer, _encoding, done) => {
+          hash.update(chunk);
+          done();
+        },
+      }),
+    );
+    return hash.digest('hex');
   }
 
   async head(bucket: string, key: string): Promise<{ size: number; sha256?: string; versionId?: string } | undefined> {
@@ -91,10 +131,13 @@ export class ObjectStore {
    * Writes an archive object once. The expected size and SHA-256 are known beforehand (computed when
    * the bytes were staged); `open` gives a fresh stream of them. An object already there with the same
    * digest is accepted as ours; with another digest it is a write-once violation, never overwritten.
-   * Conditional PUT (If-None-Match) guards the race where the store honours it; the existence check
-   * guards stores that ignore it (Ceph RGW 16.2 does on versioned buckets, so on every Object Lock
-   * bucket). Every write is verified after the fact, and so is its Object Lock, which is set afterwards
-   * where the store dropped it (see `ensureObjectLock`).
+   * Conditional PUT (If-None-Match) guards the race where the store honours it; an existence check
+   * first guards stores that ignore it (see `conditionalPut`; Ceph RGW 16.2 on versioned buckets, so on
+   * every Object Lock bucket). Every write is verified after the fact: a single PUT carries the
+   * SHA-256, and a store that checked it answers with it (S3, S3Proxy: a wrong one is refused); where
+   * the answer lacks it the object is looked at, and read back if the store keeps no full-object
+   * SHA-256. Its Object Lock is verified too, and set afterwards where the store dropped it (see
+   * `ensureObjectLock`).
    */
   async depositOnce(args: {
     bucket: string;
@@ -112,12 +155,15 @@ export class ObjectStore {
           ...(args.lock.legalHold ? { ObjectLockLegalHoldStatus: 'ON' as const } : {}),
         }
       : {};
-    const existing = await this.head(args.bucket, args.key);
-    if (existing) return this.#accept(args, existing, 'already-present');
+    if (args.lock || this.#conditionalPut === 'ignored') {
+      const existing = await this.head(args.bucket, args.key);
+      if (existing) return this.#accept(args, existing, 'already-present');
+    }
 
+    let written: { size: number; sha256?: string; versionId?: string } | undefined;
     try {
       if (args.size <= this.#multipartThreshold) {
-        await this.s3.send(
+        const put = await this.s3.send(
           new PutObjectCommand({
             Bucket: args.bucket,
             Key: args.key,
@@ -130,24 +176,24 @@ export class ObjectStore {
             ...lock,
           }),
         );
+        // The store verified our digest before answering with it: nothing more to ask.
+        if (put.ChecksumSHA256 && base64ToHex(put.ChecksumSHA256) === args.sha256) {
+          written = { size: args.size, sha256: args.sha256, ...(put.VersionId && put.VersionId !== 'null' ? { versionId: put.VersionId } : {}) };
+        }
       } else {
         // A full-object SHA-256 cannot ride on a multipart upload (part checksums are composite):
         // our own digest is recorded in metadata and checked by reading back.
-        await new Upload({
-          client: this.s3,
-          params: {
-            Bucket: args.bucket,
-            Key: args.key,
-            Body: await args.open(),
-            ContentType: args.contentType ?? 'application/octet-stream',
-            Metadata: { ...args.metadata, sha256: args.sha256 },
-            IfNoneMatch: '*',
-            ...lock,
-          },
-          partSize: PART_SIZE,
-          queueSize: 2,
-          leavePartsOnError: false,
-        }).done();
+        const uploaded = await uploadStream(this.s3, {
+          Bucket: args.bucket,
+          Key: args.key,
+          ContentType: args.contentType ?? 'application/octet-stream',
+          Metadata: { ...args.metadata, sha256: args.sha256 },
+          ...lock,
+          body: await args.open(),
+          partBytes: PART_SIZE,
+          ifNoneMatch: true,
+        });
+        if (uploaded.versionId && uploaded.versionId !== 'null') written = { size: args.size, versionId: uploaded.versionId };
       }
     } catch (error) {
       if (!isPreconditionFailed(error)) throw error;
@@ -155,7 +201,7 @@ export class ObjectStore {
       if (!raced) throw error;
       return this.#accept(args, raced, 'already-present');
     }
-    const written = await this.head(args.bucket, args.key);
+    written ??= await this.head(args.bucket, args.key);
     if (!written) throw new DepositVerificationError(args.bucket, args.key, 'object not found after writing');
     return this.#accept(args, written, 'written', DepositVerificationError);
   }
@@ -184,7 +230,7 @@ export class ObjectStore {
     let actual = found.sha256;
     let verifiedBy: DepositResult['verifiedBy'] = 'store-checksum';
     if (!actual) {
-      actual = (await this.digestOf(bucket, key)).sha256;
+      actual = await this.#sha256Of(bucket, key);
       verifiedBy = 'read-back';
     }
     if (actual !== expected.sha256) {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ObjectStore, SizeLimitExceededError, WriteOnceViolationError, hexToBase64 } from '../src/index.ts';
+import { ObjectStore, SizeLimitExceededError, WriteOnceViolationError, ensureBuckets, hexToBase64, observeRequests } from '../src/index.ts';
 import { createTestBuckets } from '../src/testing.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -121,5 +121,61 @@ describe('write-once against a store that enforces it', () => {
     expect(results.filter((r) => r.outcome === 'written')).toHaveLength(1);
     expect(results.filter((r) => r.outcome === 'already-present')).toHaveLength(15);
     expect(sha256(await bytesOf(archive, key))).toBe(sha256(body));
+  });
+});
+
+/**
+ * With a store that enforces conditional PUT and checks x-amz-checksum-sha256 (S3Proxy here, as AWS
+ * S3), a deposit needs one request: the PUT, whose answer carries the digest the store verified.
+ */
+describe('deposit against a store that enforces conditional PUT and verifies checksums', () => {
+  let trusting: ObjectStore;
+  const sent: string[] = [];
+  beforeAll(async () => {
+    const { s3 } = await createTestBuckets('unused');
+    observeRequests(s3, (command) => sent.push(command));
+    trusting = new ObjectStore(s3, { conditionalPut: 'enforced' });
+  });
+  const deposit = (key: string, body: Buffer) => trusting.depositOnce({ bucket: archive, key, size: body.length, sha256: sha256(body), open: async () => Readable.from([body]) });
+
+  it('writes and verifies a small object with a single PUT', async () => {
+    sent.length = 0;
+    const result = await deposit('A182/2025/one-request/original.txt', Buffer.from('一次请求'));
+    expect(result).toMatchObject({ outcome: 'written', verifiedBy: 'store-checksum' });
+    expect(sent).toEqual(['PutObjectCommand']);
+  });
+
+  it('finds the same bytes present when the store refuses the PUT, and refuses other bytes', async () => {
+    const key = 'A182/2025/one-request/again.txt';
+    await deposit(key, Buffer.from('first'));
+    sent.length = 0;
+    expect((await deposit(key, Buffer.from('first'))).outcome).toBe('already-present');
+    expect(sent).toEqual(['PutObjectCommand', 'HeadObjectCommand']);
+    await expect(deposit(key, Buffer.from('other'))).rejects.toBeInstanceOf(WriteOnceViolationError);
+    expect((await bytesOf(archive, key)).toString()).toBe('first');
+  });
+
+  it('still verifies a multipart deposit by reading it back', async () => {
+    const body = randomBytes(7 * 1024 * 1024);
+    const big = new ObjectStore(trusting.s3, { conditionalPut: 'enforced', multipartThreshold: 6 * 1024 * 1024 });
+    const result = await big.depositOnce({ bucket: archive, key: 'A182/2025/one-request/video.mp4', size: body.length, sha256: sha256(body), open: async () => Readable.from([body]) });
+    expect(result).toMatchObject({ outcome: 'written', verifiedBy: 'read-back' });
+  });
+});
+
+describe('ensureBuckets', () => {
+  it('lets processes that start at once create the same bucket', async () => {
+    const bucket = `test-race-${randomBytes(4).toString('hex')}`;
+    await Promise.all(Array.from({ length: 8 }, () => ensureBuckets(store.s3, [bucket])));
+    await ensureBuckets(store.s3, [bucket]);
+  });
+});
+
+describe('putBuffer', () => {
+  it('writes a small body in one PUT, and the store refuses it when the digest is not its own', async () => {
+    const content = Buffer.from('BagIt-Version: 1.0\n');
+    await store.putBuffer({ bucket: staging, key: 'ing_2/aip/bagit.txt', content, sha256: sha256(content), contentType: 'text/plain' });
+    expect((await bytesOf(staging, 'ing_2/aip/bagit.txt')).equals(content)).toBe(true);
+    await expect(store.putBuffer({ bucket: staging, key: 'ing_2/aip/other.txt', content, sha256: sha256(Buffer.from('other')) })).rejects.toMatchObject({ name: 'BadDigest' });
   });
 });

@@ -27,12 +27,13 @@ describe('worker resources', () => {
   });
 
   it.each(kubeWorkers.map((a) => [a.where, a] as const))('%s has a size-limited scratch volume for its largest components', (_where, app) => {
-    const config = parsed(app) as { WORKER_STAGES: Stage[]; WORKER_CONCURRENCY: number; FETCH_MAX_BYTES: number; SCRATCH_DIR: string };
+    const config = parsed(app) as { WORKER_STAGES: Stage[]; WORKER_CONCURRENCY: number; FETCH_MAX_BYTES: number; SCRATCH_DIR: string; SCRATCH_CACHE_MAX_BYTES: number };
     const mount = app.kube!.container.volumeMounts?.find((m) => m.mountPath === config.SCRATCH_DIR);
     expect(mount, `a volume at SCRATCH_DIR ${config.SCRATCH_DIR}`).toBeDefined();
     const volume = app.kube!.workload.pod.volumes?.find((v) => v.name === mount!.name);
     expect(volume?.emptyDir?.sizeLimit, 'an emptyDir with a sizeLimit').toBeDefined();
-    const needed = config.WORKER_STAGES.reduce((sum, stage) => sum + (SCRATCH_PER_JOB[stage] ?? 0) * config.WORKER_CONCURRENCY * config.FETCH_MAX_BYTES, 0);
+    // The running jobs' copies, and the host cache of staged bytes beside them (SCRATCH_CACHE_MAX_BYTES).
+    const needed = config.WORKER_STAGES.reduce((sum, stage) => sum + (SCRATCH_PER_JOB[stage] ?? 0) * config.WORKER_CONCURRENCY * config.FETCH_MAX_BYTES, 0) + config.SCRATCH_CACHE_MAX_BYTES;
     expect(bytesOf(volume!.emptyDir!.sizeLimit!)).toBeGreaterThanOrEqual(needed);
   });
 });
@@ -164,13 +165,17 @@ describe('image', () => {
 });
 
 describe('the services’ S3 account', () => {
-  // The IAM action each call of the storage package needs (lib-storage's Upload writes parts and aborts
-  // them on failure). CreateBucket is left out: deployments provision the buckets (S3_CREATE_BUCKETS=false).
+  // The IAM action each call of the storage package needs (a multipart upload's create, parts and
+  // completion are s3:PutObject; it is aborted on failure). CreateBucket is left out: deployments
+  // provision the buckets (S3_CREATE_BUCKETS=false).
   const ACTIONS: Record<string, string[]> = {
     GetObjectCommand: ['s3:GetObject'],
     HeadObjectCommand: ['s3:GetObject'],
     PutObjectCommand: ['s3:PutObject'],
     Upload: ['s3:PutObject', 's3:AbortMultipartUpload'],
+    CreateMultipartUploadCommand: ['s3:PutObject'],
+    UploadPartCommand: ['s3:PutObject'],
+    CompleteMultipartUploadCommand: ['s3:PutObject'],
     AbortMultipartUploadCommand: ['s3:AbortMultipartUpload'],
     ListMultipartUploadsCommand: ['s3:ListBucketMultipartUploads'],
     ListObjectsV2Command: ['s3:ListBucket'],
