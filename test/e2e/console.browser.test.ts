@@ -86,7 +86,8 @@ beforeAll(async () => {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  // A records officer's browser asks for Chinese (Accept-Language zh-CN), as the console's readers do.
+  page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN' });
 }, 180_000);
 
 afterAll(async () => {
@@ -128,23 +129,63 @@ describe('the console in a real browser', () => {
     await expect
       .poll(async () => {
         await page.reload();
-        return page.textContent('#status');
+        return page.getAttribute('#status', 'data-status');
       }, { timeout: 60_000, interval: 500 })
       .toBe('FILED');
+    expect(await page.textContent('#status')).toBe('已归档');
     await shot('replayed-filed');
   });
 
-  it('settles one review item by filing it', async () => {
+  it('speaks Chinese by default and English after the switch', async () => {
+    await page.goto(`${consoleProcess.url}/review`);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await page.textContent('h1')).toMatch(/^待鉴定（\d+）$/);
+    await page.click('#lang-switch');
+    await page.waitForURL(`${consoleProcess.url}/review`);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.textContent('h1')).toMatch(/^Review queue \(\d+\)$/);
+    await page.click('#lang-switch');
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+  });
+
+  it('settles one review item by filing it: nothing preselected, a departure from the rule needs a reason', async () => {
     await page.goto(`${consoleProcess.url}/review`);
     const row = page.locator('#review tr[data-ingest]').first();
     const ingestId = await row.getAttribute('data-ingest');
     await shot('review-queue');
+    expect(await row.locator('select[name=retention]').inputValue()).toBe('');
+    const dialogs: string[] = [];
+    const answer = (accept: boolean) => (dialog: { message(): string; accept(): Promise<void>; dismiss(): Promise<void> }) => {
+      dialogs.push(dialog.message());
+      return accept ? dialog.accept() : dialog.dismiss();
+    };
+    // Nothing chosen: the form asks for a choice and sends nothing.
+    page.once('dialog', answer(true));
+    await row.locator('button.file').click();
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toBe('请选择门类和保管期限。');
+    const suggested = await row.locator('.suggestion').getAttribute('data-retention').catch(() => null);
+    const against = !suggested ? 'Y' : suggested === 'D30' ? 'D10' : 'D30';
     await row.locator('select[name=category]').selectOption('WS');
-    await row.locator('select[name=retention]').selectOption('D30');
+    await row.locator('select[name=retention]').selectOption(against);
+    // Against the rule (or 永久 with no rule) without a reason: refused in the page.
+    page.once('dialog', answer(true));
+    await row.locator('button.file').click();
+    await expect.poll(() => dialogs.length).toBe(2);
+    expect(dialogs[1]).toMatch(/请填写理由/);
+    expect((await db.catalog.getIngest(ingestId!))?.status).toBe('REVIEW');
+    // With a reason, a confirmation is asked; dismissing it sends nothing.
+    await row.locator('input[name=note]').fill('经鉴定，具有不同的保存价值');
+    page.once('dialog', answer(false));
+    await row.locator('button.file').click();
+    await expect.poll(() => dialogs.length).toBe(3);
+    expect(dialogs[2]).toMatch(/^确认以“.+”归档？/);
+    await shot('review-zh-CN');
+    page.once('dialog', answer(true));
     await row.locator('button.file').click();
     await expect.poll(async () => (await db.catalog.getIngest(ingestId!))?.status, { timeout: 60_000, interval: 500 }).toBe('FILED');
     await page.goto(`${consoleProcess.url}/ingests/${ingestId}`);
-    expect(await page.textContent('#status')).toBe('FILED');
+    expect(await page.getAttribute('#status', 'data-status')).toBe('FILED');
     await shot('review-settled');
   });
 });

@@ -2,23 +2,26 @@ import type { Server } from 'node:http';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEventsOf, classificationOf, verifyAuditChain } from '@oa-archive/catalog';
+import { aipOf, auditEventsOf, classificationOf, itemNumbersOfClass, verifyAuditChain } from '@oa-archive/catalog';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
-import { STAGES } from '@oa-archive/contracts';
+import { CLOUDEVENTS_STRUCTURED_CONTENT_TYPE, documentFinalizedEvent, STAGES } from '@oa-archive/contracts';
 import { auditVerify } from '@oa-archive/cli';
 import { loadIntakeConfig, startIntake, type IntakeService } from '@oa-archive/intake';
 import { createProducer } from '@oa-archive/kafka';
-import { createFileServer, listen, publishDocuments, type PublishedDocument } from '@oa-archive/oa-simulator';
-import { readTopic, testKafka, testLogger, uniqueName, waitFor } from '@oa-archive/testing';
+import { createFileServer, eventDataOf, listen, parseDocumentId, publishDocuments, simulateDocument, type PublishedDocument } from '@oa-archive/oa-simulator';
+import { CallbackReceiver, readTopic, testKafka, testLogger, uniqueName, waitFor } from '@oa-archive/testing';
 import { loadWorkerConfig, startWorker, type WorkerProcess } from '@oa-archive/worker';
 
 /**
  * The whole path on real infrastructure: the OA simulator publishes 20 finalized documents to Kafka
  * and serves their files; intake and a worker (in this process, as they would run in their own)
  * take them through every stage. Seed 2025 yields all four decisions: filed, excluded (drafts),
- * quarantined (密级) and waiting for review.
+ * quarantined (密级) and waiting for review. Every receipt is also called back to an HTTP server
+ * playing the OA; a second version of a filed document becomes a new version of its archival item.
  */
 const TOKEN = 'e2e-simulator-token';
+const CALLBACK_SECRET = 'e2e-simulator-callback-key-0123456789';
+let oa: CallbackReceiver;
 const COUNT = 20;
 const kafka = testKafka();
 let db: Awaited<ReturnType<typeof createTestCatalog>>;
@@ -34,6 +37,8 @@ beforeAll(async () => {
   db = await createTestCatalog();
   simulator = createFileServer({ token: TOKEN });
   baseUrl = (await listen(simulator, 0)).baseUrl;
+  oa = new CallbackReceiver(CALLBACK_SECRET);
+  const callbackUrl = await oa.listen();
   Object.assign(env, {
     DATABASE_URL: db.url,
     KAFKA_TOPIC_FINALIZED: uniqueName('e2e-finalized'),
@@ -46,7 +51,8 @@ beforeAll(async () => {
     S3_QUARANTINE_BUCKET: uniqueName('e2e-quarantine'),
     WORKER_OPS_PORT: '0',
     INTAKE_OPS_PORT: '0',
-    OA_SOURCES: JSON.stringify({ 'oa-simulator': { allowedOrigins: [new URL(baseUrl).origin], token: TOKEN } }),
+    OA_SOURCES: JSON.stringify({ 'oa-simulator': { allowedOrigins: [new URL(baseUrl).origin], token: TOKEN, callback: { url: callbackUrl, secret: CALLBACK_SECRET } } }),
+    CALLBACK_INTERVAL_MS: '250',
   });
   worker = await startWorker(loadWorkerConfig(env), testLogger());
   intake = await startIntake(loadIntakeConfig(env), testLogger());
@@ -59,6 +65,7 @@ afterAll(async () => {
   await intake?.close();
   await worker?.close();
   await new Promise((resolve) => simulator?.close(resolve));
+  await oa?.close();
   await db?.drop();
 });
 
@@ -153,6 +160,14 @@ describe('OA event → archive, end to end', () => {
       if (ingest.status === 'FILED') expect(receipt?.referenceCode).toMatch(/^A182-/);
       else expect(receipt?.reason).toBeTruthy();
     }
+    // The same receipts, called back to the OA: each once, signed, as on Kafka.
+    await waitFor(() => oa.acknowledged().size === COUNT, { timeoutMs: 30_000, what: `${COUNT} callbacks` });
+    expect([...oa.acknowledged().values()].every((n) => n === 1)).toBe(true);
+    const onKafka = new Map(receipts.map((r) => [r.id, r]));
+    for (const callback of oa.received) {
+      expect(callback.signatureValid).toBe(true);
+      expect(callback.body).toEqual(onKafka.get(callback.receiptId!));
+    }
   });
 
   it('adds nothing when the same 20 documents are published again', async () => {
@@ -165,5 +180,34 @@ describe('OA event → archive, end to end', () => {
     expect((await archiveKeys()).length + (await archiveKeys(env.S3_QUARANTINE_BUCKET)).length).toBe(keysBefore);
     expect(await verifyAuditChain(db.catalog.pool)).toEqual(chainBefore);
     expect(await worker.deps.queues.backlog()).toBe(0);
+    expect(oa.acknowledged().size).toBe(COUNT);
+  });
+
+  it('files version 2 of a filed document as a new version of its item: the same 档号, a second bag, the first untouched', async () => {
+    const v1 = (await db.catalog.listIngests({ status: 'FILED' }))[0]!;
+    const first = (await classificationOf(db.catalog.pool, v1.ingestId))!;
+    const firstBag = (await aipOf(db.catalog.pool, v1.ingestId))!.prefix;
+    const objects = async (prefix: string) => {
+      const page = await worker.deps.store.s3.send(new ListObjectsV2Command({ Bucket: env.S3_ARCHIVE_BUCKET, Prefix: `${prefix}/` }));
+      return (page.Contents ?? []).map((o) => [o.Key, o.ETag, o.LastModified?.toISOString()]);
+    };
+    const before = await objects(firstBag);
+
+    const { seed, index, mix } = parseDocumentId(v1.documentId)!;
+    const data = { ...eventDataOf(simulateDocument(seed, index, mix), baseUrl, { declareDigests: true }), version: 2 };
+    const event = documentFinalizedEvent({ id: `${v1.eventId}-v2`, source: 'oa-simulator', time: new Date().toISOString(), data });
+    await producer.send({ topic: env.KAFKA_TOPIC_FINALIZED!, messages: [{ key: v1.documentId, value: JSON.stringify(event), headers: { 'content-type': CLOUDEVENTS_STRUCTURED_CONTENT_TYPE } }] });
+    const v2 = await waitFor(
+      async () => (await db.catalog.listIngests({ status: 'FILED' })).find((i) => i.documentId === v1.documentId && i.version === 2),
+      { timeoutMs: 60_000, what: 'version 2 filed' },
+    );
+    expect(await classificationOf(db.catalog.pool, v2.ingestId)).toMatchObject({ referenceCode: first.referenceCode, versionOf: v1.ingestId });
+    expect((await aipOf(db.catalog.pool, v2.ingestId))!.prefix).toBe(`${firstBag}.v2`);
+    expect(await objects(firstBag)).toEqual(before);
+    const numbers = await itemNumbersOfClass(db.catalog.pool, first);
+    expect([...numbers.held, ...numbers.voided].sort((a, b) => a - b)).toEqual(Array.from({ length: numbers.held.length + numbers.voided.length }, (_v, i) => i + 1));
+    const report = await auditVerify(db.catalog, worker.deps.store, { readBack: true });
+    expect(report.ok).toBe(true);
+    await waitFor(() => oa.received.some((r) => r.body.data.ingestId === v2.ingestId && r.status === 200 && r.body.data.referenceCode === first.referenceCode), { timeoutMs: 30_000, what: 'the callback of version 2' });
   });
 });

@@ -13,21 +13,33 @@ export interface NewAuditEvent {
 
 /**
  * Appends one event to the chain. Must run inside a transaction (the lock is transaction-scoped),
- * ideally the same one that makes the change the event describes, so both land or neither does.
+ * ideally the same one that makes the change the event describes, so both land or neither does. Every
+ * appending transaction waits for the lock until the holder commits: append as late in the
+ * transaction as the change allows, so the lock is held for as few round trips as possible.
  */
 export async function appendAuditEvent(tx: Queryable, event: NewAuditEvent): Promise<ChainedAuditEvent> {
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-  const { rows } = await tx.query<{ seq: string; hash: string }>(
-    'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-  );
-  const prev = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : { seq: 0, hash: GENESIS_HASH };
-  // Millisecond precision: the stored timestamptz gives back exactly what was hashed.
-  const chained = { seq: prev.seq + 1, at: new Date().toISOString(), ...event, prevHash: prev.hash, hash: '' };
-  chained.hash = auditHash(prev.hash, chained);
+  return (await appendAuditEvents(tx, [event]))[0]!;
+}
+
+/** Appends events in order, chained one to the next, with one read of the head and one INSERT. */
+export async function appendAuditEvents(tx: Queryable, events: readonly NewAuditEvent[]): Promise<ChainedAuditEvent[]> {
+  if (events.length === 0) return [];
+  // Lock and read the head in one round trip, the read seeing what the previous holder committed (migration 012).
+  const { rows } = await tx.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_chain_head($1)', [AUDIT_LOCK]);
+  let prev = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : { seq: 0, hash: GENESIS_HASH };
+  const chained: ChainedAuditEvent[] = [];
+  for (const event of events) {
+    // Millisecond precision: the stored timestamptz gives back exactly what was hashed.
+    const next = { seq: prev.seq + 1, at: new Date().toISOString(), ...event, prevHash: prev.hash, hash: '' };
+    next.hash = auditHash(prev.hash, next);
+    chained.push(next);
+    prev = next;
+  }
+  const values = chained.flatMap((c) => [c.seq, c.at, c.ingestId, c.type, c.actor, c.payload, c.prevHash, c.hash]);
   await tx.query(
     `INSERT INTO audit_events (seq, at, ingest_id, type, actor, payload, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [chained.seq, chained.at, chained.ingestId, chained.type, chained.actor, chained.payload, chained.prevHash, chained.hash],
+     VALUES ${chained.map((_c, i) => `(${Array.from({ length: 8 }, (_x, k) => `$${i * 8 + k + 1}`).join(', ')})`).join(', ')}`,
+    values,
   );
   return chained;
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { DocumentFinalizedEvent, IngestStatus, Stage } from '@oa-archive/contracts';
 import { appendAuditEvent } from './audit.ts';
 import { inTransaction, type Queryable } from './db.ts';
-import { applyTransition, isActive, lockIngest, stageOf, type Failure, type IngestEvent, type TransitionRequest, type TransitionResult } from './ingestState.ts';
+import { applyTransition, isActive, stageOf, UnknownIngestRecordError, type Failure, type IngestEvent, type LockedRow, type TransitionRequest, type TransitionResult } from './ingestState.ts';
 
 /** The catalog's view of one ingest. */
 export interface IngestRecord {
@@ -130,11 +130,20 @@ function componentFromRow(r: Record<string, unknown>): ComponentRecord {
   };
 }
 
-async function insertStageRun(tx: Queryable, ingestId: string, stage: Stage, run: Omit<StageRunRecord, 'stage'>): Promise<void> {
-  await tx.query(
-    `INSERT INTO stage_runs (ingest_id, stage, attempt, status, started_at, finished_at, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+/**
+ * Locks the ingest's row for the rest of the transaction, reading where it stands (as lockIngest), and
+ * records the stage run: one statement, one round trip. The lock comes first (the insert reads from
+ * it), so two of these on one ingest queue for the row instead of deadlocking on the run's reference.
+ */
+async function lockAndRecordRun(tx: Queryable, ingestId: string, stage: Stage, run: Omit<StageRunRecord, 'stage'>): Promise<LockedRow> {
+  const { rows } = await tx.query<LockedRow>(
+    `WITH locked AS (SELECT ingest_id, status, current_stage, failed_stage, failure_reason, recoveries FROM ingests WHERE ingest_id = $1 FOR UPDATE),
+          run AS (INSERT INTO stage_runs (ingest_id, stage, attempt, status, started_at, finished_at, detail) SELECT ingest_id, $2::text, $3::integer, $4::text, $5::timestamptz, $6::timestamptz, $7::jsonb FROM locked)
+     SELECT status, current_stage, failed_stage, failure_reason, recoveries FROM locked`,
     [ingestId, stage, run.attempt, run.status, run.startedAt, run.finishedAt, run.detail],
   );
+  if (!rows[0]) throw new UnknownIngestRecordError(ingestId);
+  return rows[0];
 }
 
 /** Why a run of `stage` no longer speaks for the ingest, if it does not. */
@@ -235,6 +244,17 @@ export class Catalog {
     );
   }
 
+  /** Where several components were deposited, in one statement. */
+  async recordDepositedMany(ingestId: string, deposited: readonly { ordinal: number; bucket: string; key: string }[]): Promise<void> {
+    if (deposited.length === 0) return;
+    await this.pool.query(
+      `UPDATE components c SET archive_bucket = d.bucket, archive_key = d.key, deposited_at = COALESCE(c.deposited_at, now())
+         FROM unnest($2::int[], $3::text[], $4::text[]) AS d(ordinal, bucket, key)
+        WHERE c.ingest_id = $1 AND c.ordinal = d.ordinal`,
+      [ingestId, deposited.map((d) => d.ordinal), deposited.map((d) => d.bucket), deposited.map((d) => d.key)],
+    );
+  }
+
   async recordDeposited(ingestId: string, ordinal: number, deposited: { bucket: string; key: string }): Promise<void> {
     await this.pool.query(
       `UPDATE components SET archive_bucket = $3, archive_key = $4, deposited_at = COALESCE(deposited_at, now())
@@ -251,8 +271,7 @@ export class Catalog {
    */
   async completeStage(ingestId: string, stage: Stage, run: Omit<StageRunRecord, 'stage' | 'status'>, route: { next?: Stage; outcome?: StageOutcome }): Promise<StageRunEffect> {
     return inTransaction(this.pool, async (tx) => {
-      const row = await lockIngest(tx, ingestId);
-      await insertStageRun(tx, ingestId, stage, { ...run, status: 'SUCCEEDED' });
+      const row = await lockAndRecordRun(tx, ingestId, stage, { ...run, status: 'SUCCEEDED' });
       const actor = `worker:${stage}`;
       const runPayload = { stage, attempt: run.attempt, ...(route.next && !route.outcome ? { next: route.next } : {}), ...run.detail };
       const stale = stage === 'notify' ? undefined : staleReason(row, stage);
@@ -261,11 +280,11 @@ export class Catalog {
         return stale ? { stale } : {};
       }
       if (route.outcome) {
-        await appendAuditEvent(tx, { ingestId, type: 'stage.completed', actor, payload: runPayload });
-        return { transition: await applyTransition(tx, ingestId, { event: OUTCOME_EVENTS[route.outcome.status], actor, atStage: stage, payload: route.outcome.payload }) };
+        const completed = { ingestId, type: 'stage.completed', actor, payload: runPayload };
+        return { transition: await applyTransition(tx, ingestId, { event: OUTCOME_EVENTS[route.outcome.status], actor, atStage: stage, payload: route.outcome.payload }, row, [completed]) };
       }
       // The stage run's audit event is the transition's: one event says "done, on to next".
-      return { transition: await applyTransition(tx, ingestId, { event: 'advance', actor, atStage: stage, stage: route.next!, payload: runPayload }) };
+      return { transition: await applyTransition(tx, ingestId, { event: 'advance', actor, atStage: stage, stage: route.next!, payload: runPayload }, row) };
     });
   }
 
@@ -276,13 +295,14 @@ export class Catalog {
    */
   async recordAttemptFailed(ingestId: string, stage: Stage, run: Omit<StageRunRecord, 'stage' | 'status'>, final?: Failure): Promise<StageRunEffect> {
     return inTransaction(this.pool, async (tx) => {
-      const row = await lockIngest(tx, ingestId);
-      await insertStageRun(tx, ingestId, stage, { ...run, status: 'FAILED' });
-      await appendAuditEvent(tx, { ingestId, type: 'stage.attempt-failed', actor: `worker:${stage}`, payload: { stage, attempt: run.attempt, ...run.detail } });
-      if (!final || stage === 'notify') return {};
-      const stale = staleReason(row, stage);
-      if (stale) return { stale };
-      return { transition: await applyTransition(tx, ingestId, { event: 'fail', actor: `worker:${stage}`, atStage: stage, failure: final }) };
+      const row = await lockAndRecordRun(tx, ingestId, stage, { ...run, status: 'FAILED' });
+      const failed = { ingestId, type: 'stage.attempt-failed', actor: `worker:${stage}`, payload: { stage, attempt: run.attempt, ...run.detail } };
+      const stale = final && stage !== 'notify' ? staleReason(row, stage) : undefined;
+      if (!final || stage === 'notify' || stale) {
+        await appendAuditEvent(tx, failed);
+        return stale ? { stale } : {};
+      }
+      return { transition: await applyTransition(tx, ingestId, { event: 'fail', actor: `worker:${stage}`, atStage: stage, failure: final }, row, [failed]) };
     });
   }
 

@@ -13,7 +13,8 @@ export interface CharacterizationRecord {
   sha256: string;
   sm3: string;
   technical: Record<string, unknown>;
-  findings: { code: string; severity: 'unsafe' | 'integrity' | 'authenticity' | 'info'; message: string }[];
+  /** `params`: the finding message's parameters (packages/messages), absent on rows written before them. */
+  findings: { code: string; severity: 'unsafe' | 'integrity' | 'authenticity' | 'info'; message: string; params?: Record<string, string | number> }[];
 }
 
 export interface ClassificationRecord {
@@ -27,7 +28,15 @@ export interface ClassificationRecord {
   explanation: string;
   referenceCode: string | null;
   itemNumber: number | null;
+  /**
+   * The filed version of the same document this one is a new version of: it holds that version's 档号
+   * (one archival item, a new AIP version). Null for a document's first filing and anything not filed.
+   */
+  versionOf: string | null;
 }
+
+/** A decision as the rules (or a person) make it: the catalog adds the 档号 and the item it belongs to. */
+export type ClassificationDecisionInput = Omit<ClassificationRecord, 'referenceCode' | 'itemNumber' | 'versionOf'>;
 
 /** The class inside which item numbers run without gaps (DA/T 13). */
 export interface ItemClass {
@@ -64,13 +73,18 @@ export async function characterizationsOf(pool: pg.Pool, ingestId: string): Prom
   }));
 }
 
-/** Components of this ingest whose bytes (SM3 and SHA-256) were already filed under another ingest (重份). */
+/**
+ * Components of this ingest whose bytes (SM3 and SHA-256) were already filed under another document
+ * (重份). An earlier version of the same document is not another document: a new version that keeps
+ * an attachment unchanged is a version, not a duplicate.
+ */
 export async function filedDuplicatesOf(pool: pg.Pool, ingestId: string): Promise<Map<number, string>> {
   const { rows } = await pool.query<{ ordinal: number; other: string }>(
     `SELECT mine.ordinal, min(theirs.ingest_id) AS other
        FROM component_characterizations mine
+       JOIN ingests me ON me.ingest_id = mine.ingest_id
        JOIN component_characterizations theirs ON theirs.sm3 = mine.sm3 AND theirs.sha256 = mine.sha256 AND theirs.ingest_id <> mine.ingest_id
-       JOIN ingests i ON i.ingest_id = theirs.ingest_id AND i.status = 'FILED'
+       JOIN ingests i ON i.ingest_id = theirs.ingest_id AND i.status = 'FILED' AND (i.source, i.document_id) <> (me.source, me.document_id)
       WHERE mine.ingest_id = $1
       GROUP BY mine.ordinal`,
     [ingestId],
@@ -103,6 +117,7 @@ function classificationFromRow(r: Record<string, unknown>): ClassificationRecord
     explanation: r.explanation as string,
     referenceCode: r.reference_code as string | null,
     itemNumber: r.item_number as number | null,
+    versionOf: (r.version_of as string | null | undefined) ?? null,
   };
 }
 
@@ -117,11 +132,14 @@ export async function classificationOf(pool: Queryable, ingestId: string): Promi
  * under concurrent workers. An ingest that already holds a number keeps it when the decision files it
  * in the same class (a retry, a replay); otherwise the number is voided (作废, recorded with who and
  * why) and, if the document is filed in another class, a new one is taken. Numbers are never reissued.
+ * A later version of a filed document filed in that version's class takes no new number: it becomes
+ * a new version of the same item, holding its 档号 (`versionOf`); a version that stops being filed
+ * gives the number back to nobody, since its item still holds it.
  */
 export async function recordClassification(
   pool: pg.Pool,
   ingestId: string,
-  decision: Omit<ClassificationRecord, 'referenceCode' | 'itemNumber'>,
+  decision: ClassificationDecisionInput,
   numbering?: { itemClass: ItemClass; format: (item: number) => string },
   actor = 'worker:classify',
 ): Promise<ClassificationRecord> {
@@ -132,7 +150,7 @@ export async function recordClassification(
 export async function recordClassificationIn(
   tx: Queryable,
   ingestId: string,
-  decision: Omit<ClassificationRecord, 'referenceCode' | 'itemNumber'>,
+  decision: ClassificationDecisionInput,
   numbering: { itemClass: ItemClass; format: (item: number) => string } | undefined,
   actor: string,
   voidReason?: string,
@@ -143,14 +161,28 @@ export async function recordClassificationIn(
   const before = existing ? classificationFromRow(existing) : undefined;
   let referenceCode: string | null = null;
   let itemNumber: number | null = null;
+  let versionOf: string | null = null;
   let voided: VoidedReferenceCode | undefined;
+  let released: string | undefined;
   if (before?.referenceCode && before.itemNumber !== null) {
     if (decision.outcome === 'FILE' && sameClass(before, decision)) {
       referenceCode = before.referenceCode;
       itemNumber = before.itemNumber;
+      versionOf = before.versionOf;
+    } else if (before.versionOf) {
+      // The item's number, held through the version this one followed: the item keeps it.
+      released = before.referenceCode;
     } else {
       const to = decision.outcome === 'FILE' ? `FILE ${classLabel(decision)}` : decision.outcome;
       voided = await voidReferenceCode(tx, ingestId, before, actor, voidReason ?? `re-classified from FILE ${classLabel(before)} to ${to}`);
+    }
+  }
+  if (decision.outcome === 'FILE' && numbering && referenceCode === null) {
+    const filed = await latestFiledVersionBefore(tx, ingestId);
+    if (filed?.referenceCode && filed.itemNumber !== null && sameClass(filed, decision)) {
+      referenceCode = filed.referenceCode;
+      itemNumber = filed.itemNumber;
+      versionOf = filed.ingestId;
     }
   }
   if (decision.outcome === 'FILE' && numbering && referenceCode === null) {
@@ -165,16 +197,34 @@ export async function recordClassificationIn(
     referenceCode = numbering.format(itemNumber);
   }
   const { rows } = await tx.query(
-    `INSERT INTO classifications (ingest_id, outcome, category, retention, organisation_code, year, rule_ids, schedule_version, explanation, reference_code, item_number)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    `INSERT INTO classifications (ingest_id, outcome, category, retention, organisation_code, year, rule_ids, schedule_version, explanation, reference_code, item_number, version_of)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (ingest_id) DO UPDATE SET outcome = $2, category = $3, retention = $4, organisation_code = $5, year = $6,
-       rule_ids = $7, schedule_version = $8, explanation = $9, reference_code = $10, item_number = $11, decided_at = now()
+       rule_ids = $7, schedule_version = $8, explanation = $9, reference_code = $10, item_number = $11, version_of = $12, decided_at = now()
      RETURNING *`,
-    [ingestId, decision.outcome, decision.category, decision.retention, decision.organisationCode, decision.year, decision.ruleIds, decision.scheduleVersion, decision.explanation, referenceCode, itemNumber],
+    [ingestId, decision.outcome, decision.category, decision.retention, decision.organisationCode, decision.year, decision.ruleIds, decision.scheduleVersion, decision.explanation, referenceCode, itemNumber, versionOf],
   );
   const record = classificationFromRow(rows[0]);
-  await appendAuditEvent(tx, { ingestId, type: 'ingest.classified', actor, payload: { ...record, ...(voided ? { voidedReferenceCode: voided.referenceCode } : {}) } });
+  await appendAuditEvent(tx, {
+    ingestId,
+    type: 'ingest.classified',
+    actor,
+    payload: { ...record, ...(voided ? { voidedReferenceCode: voided.referenceCode } : {}), ...(released ? { releasedItemReferenceCode: released } : {}) },
+  });
   return record;
+}
+
+/** The latest FILED version of the same document before this one, with its decision: the item a new version joins. */
+async function latestFiledVersionBefore(tx: Queryable, ingestId: string): Promise<(ClassificationRecord & { ingestId: string }) | undefined> {
+  const { rows } = await tx.query(
+    `SELECT c.* FROM ingests me
+       JOIN ingests e ON e.source = me.source AND e.document_id = me.document_id AND e.version < me.version AND e.status = 'FILED'
+       JOIN classifications c ON c.ingest_id = e.ingest_id
+      WHERE me.ingest_id = $1
+      ORDER BY e.version DESC LIMIT 1`,
+    [ingestId],
+  );
+  return rows[0] ? { ...classificationFromRow(rows[0]), ingestId: rows[0].ingest_id } : undefined;
 }
 
 const classLabel = (c: Pick<ClassificationRecord, 'category' | 'year' | 'retention' | 'organisationCode'>) => `${c.category}·${c.year}·${c.retention}·${c.organisationCode}`;
@@ -228,7 +278,7 @@ export async function voidedReferenceCodesOf(db: Queryable, ingestId: string): P
   return rows.map(voidedFromRow);
 }
 
-/** The item numbers of a class: those held by a document and those voided (used, never reissued). */
+/** The item numbers of a class: those held by an item (once, whatever its versions) and those voided (used, never reissued). */
 export async function itemNumbersOfClass(
   db: Queryable,
   c: { category: string | null; year: number | null; retention: string | null; organisationCode: string | null },
@@ -236,7 +286,8 @@ export async function itemNumbersOfClass(
   const params = [c.category, c.year, c.retention, c.organisationCode];
   const [held, voided] = await Promise.all([
     db.query<{ item_number: number }>(
-      `SELECT item_number FROM classifications WHERE item_number IS NOT NULL AND category = $1 AND year = $2 AND retention = $3 AND organisation_code = $4`,
+      // Each item once: its later versions hold the same number.
+      `SELECT item_number FROM classifications WHERE item_number IS NOT NULL AND version_of IS NULL AND category = $1 AND year = $2 AND retention = $3 AND organisation_code = $4`,
       params,
     ),
     db.query<{ item_number: number }>(`SELECT item_number FROM voided_reference_codes WHERE category = $1 AND year = $2 AND retention = $3 AND organisation_code = $4`, params),

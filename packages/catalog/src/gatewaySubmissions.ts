@@ -12,7 +12,7 @@ export interface GatewaySubmission {
   version: number;
   ingestId: string;
   eventId: string;
-  channel: 'push' | 'middle-table';
+  channel: 'push' | 'middle-table' | 'package';
   contentSha256: string;
   files: unknown[];
   event: Record<string, unknown>;

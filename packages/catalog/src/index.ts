@@ -20,7 +20,20 @@ export {
 export type { Failure, IngestEvent, TransitionRequest, TransitionResult } from './ingestState.ts';
 export { claimPendingReceipts, markReceiptsFailed, markReceiptsSent, receiptBacklog, receiptIdOf, receiptsOf } from './receipts.ts';
 export type { IngestReceipt, PendingReceipt } from './receipts.ts';
-export { appendAuditEvent, auditEventsOf, verifyAuditChain } from './audit.ts';
+export {
+  CALLBACK_STATES,
+  callbackDeliveryOf,
+  callbackSummary,
+  claimCallbackDeliveries,
+  listCallbackDeliveries,
+  planCallbackDeliveries,
+  recordCallbackAttempt,
+  redriveCallbackDeliveries,
+} from './callbacks.ts';
+export type { CallbackAttemptResult, CallbackDelivery, CallbackFilter, CallbackState, CallbackSummaryRow, ClaimedCallback, RedriveSelection } from './callbacks.ts';
+export { documentVersionsOf, supersedeWaitingVersion } from './versions.ts';
+export type { DocumentVersion } from './versions.ts';
+export { appendAuditEvent, appendAuditEvents, auditEventsOf, verifyAuditChain } from './audit.ts';
 export type { ChainVerification, NewAuditEvent } from './audit.ts';
 export { auditHash, GENESIS_HASH, verifyChainSegment } from './auditChain.ts';
 export { anchorBody, anchorKeyOf, AUDIT_ANCHOR_PREFIX, AuditAnchorError, auditHeadOf, checkAuditAnchors, parseAnchor, withAnchorLock } from './auditAnchor.ts';
@@ -42,13 +55,14 @@ export {
   recordMetadataRecord,
   voidedReferenceCodesOf,
 } from './decisions.ts';
-export type { CharacterizationRecord, ClassificationRecord, ItemClass, VoidedReferenceCode } from './decisions.ts';
+export type { CharacterizationRecord, ClassificationDecisionInput, ClassificationRecord, ItemClass, VoidedReferenceCode } from './decisions.ts';
 export {
   aipOf,
   preservationCopiesOf,
   preservationEventsOf,
   recordAip,
   recordPreservationArchiveKey,
+  recordPreservationArchiveKeys,
   recordPreservationCopy,
   recordPreservationEvent,
   recordValidationReport,
@@ -69,5 +83,25 @@ export {
   timelinessByDepartment,
 } from './operations.ts';
 export type { ApiPrincipal, IngestSearch, RecoveryRecord, ReviewItem, Role } from './operations.ts';
+export {
+  aipsAwaitingCustody,
+  claimAipForAudit,
+  claimAipForReplication,
+  custodyOf,
+  custodySummary,
+  enrolInCustody,
+  extendAuditLease,
+  FIXITY_OVERDUE_AFTER_MS,
+  fixityAuditsOf,
+  recordFixityAudit,
+  recordReplication,
+} from './custody.ts';
+export type { AuditSelection, CopyAudit, CustodyRecord, FixityFinding, FixityRepair } from './custody.ts';
 export { gatewaySubmissionOf, latestGatewayVersionOf, pruneNonces, rememberNonce, submitOnce } from './gatewaySubmissions.ts';
 export type { GatewaySubmission, NewGatewaySubmission } from './gatewaySubmissions.ts';
+export { claimPackage, decidePackage, gatewayPackageOf, gatewayPackagesOf, packageMoved, releasePackage } from './gatewayPackages.ts';
+export type { GatewayPackage, PackageClaim, PackageKey, PackageProblem, PackageRejection, PackageState } from './gatewayPackages.ts';
+export { ingestsFinalizedIn, receivedDocuments } from './completeness.ts';
+export type { ReceivedDocument } from './completeness.ts';
+export { filingFacts, OPEN_FILING_STATUSES } from './filingFacts.ts';
+export type { FilingFact } from './filingFacts.ts';

@@ -1,5 +1,5 @@
 import type { IngestStatus, Stage } from '@oa-archive/contracts';
-import { appendAuditEvent } from './audit.ts';
+import { appendAuditEvents, type NewAuditEvent } from './audit.ts';
 import type { Queryable } from './db.ts';
 import { writeReceipt } from './receipts.ts';
 
@@ -17,16 +17,18 @@ import { writeReceipt } from './receipts.ts';
  * - fail        the last attempt failed, or the reconciler gave up (worker, reconciler)
  * - replay      a person runs a FAILED ingest again (audited operator action)
  * - settle, settle-exclude      a person settles a review: the pipeline continues, or the document is excluded
+ * - supersede   a later version of the document arrived while this one waited for review: it is settled
+ *               as superseded (EXCLUDED, with the version that superseded it) by the later one's classify
  */
-export const INGEST_EVENTS = ['advance', 'recover', 'file', 'exclude', 'quarantine', 'hold', 'fail', 'replay', 'settle', 'settle-exclude'] as const;
+export const INGEST_EVENTS = ['advance', 'recover', 'file', 'exclude', 'quarantine', 'hold', 'fail', 'replay', 'settle', 'settle-exclude', 'supersede'] as const;
 export type IngestEvent = (typeof INGEST_EVENTS)[number];
 
 /** (from status, event) → to status. A pair that is not here cannot happen. */
 export const TRANSITIONS: Readonly<Record<IngestStatus, Readonly<Partial<Record<IngestEvent, IngestStatus>>>>> = {
   RECEIVED: { advance: 'IN_PROGRESS', recover: 'RECEIVED', fail: 'FAILED' },
   IN_PROGRESS: { advance: 'IN_PROGRESS', recover: 'IN_PROGRESS', file: 'FILED', exclude: 'EXCLUDED', quarantine: 'QUARANTINED', hold: 'REVIEW', fail: 'FAILED' },
-  // Waits for a person: only a person's settlement moves it.
-  REVIEW: { settle: 'IN_PROGRESS', 'settle-exclude': 'EXCLUDED' },
+  // Waits for a person: only a person's settlement moves it, or a later version that supersedes it.
+  REVIEW: { settle: 'IN_PROGRESS', 'settle-exclude': 'EXCLUDED', supersede: 'EXCLUDED' },
   // Final, but a person may run it again.
   FAILED: { replay: 'IN_PROGRESS' },
   // Final outcomes: nothing changes them.
@@ -55,7 +57,7 @@ export class IllegalTransitionError extends Error {
     const why =
       allowed.length === 0
         ? `${from} is a final outcome; nothing changes it`
-        : `from ${from} only ${allowed.join(', ')} can happen${from === 'FAILED' ? ' (a person replays it)' : from === 'REVIEW' ? ' (a person settles it)' : ''}`;
+        : `from ${from} only ${allowed.join(', ')} can happen${from === 'FAILED' ? ' (a person replays it)' : from === 'REVIEW' ? ' (a person settles it, or a later version supersedes it)' : ''}`;
     super(`ingest ${ingestId} is ${from}: "${event}" is not a transition of an ingest; ${why}`);
     this.ingestId = ingestId;
     this.from = from;
@@ -96,6 +98,7 @@ export function auditTypeOf(event: IngestEvent, to: IngestStatus): string {
   if (event === 'recover') return 'ingest.recovered';
   if (event === 'replay') return 'ingest.replay-requested';
   if (event === 'settle') return 'ingest.review-settled';
+  if (event === 'supersede') return 'ingest.superseded';
   return `ingest.${to.toLowerCase()}`;
 }
 
@@ -127,7 +130,7 @@ export interface TransitionResult {
   receipt?: { seq: number; receiptId: string };
 }
 
-interface LockedRow {
+export interface LockedRow {
   status: IngestStatus;
   current_stage: Stage | null;
   failed_stage: Stage | null;
@@ -149,17 +152,26 @@ export const stageOf = (row: { current_stage: Stage | null }): Stage => row.curr
  * Applies one transition: locks the row, checks the event against the table (and the stage the caller
  * acts for), updates the row, appends the audit event and, when the ingest reaches an outcome, writes
  * its receipt to the outbox. Runs inside the caller's transaction, so all of it lands or none of it.
+ * `locked`: the row as the caller locked it in this transaction (lockIngest), unchanged since;
+ * `preceding`: audit events of the same change that come before the transition's own in the chain.
  */
-export async function applyTransition(tx: Queryable, ingestId: string, request: TransitionRequest): Promise<TransitionResult> {
-  const row = await lockIngest(tx, ingestId);
+export async function applyTransition(tx: Queryable, ingestId: string, request: TransitionRequest, locked?: LockedRow, preceding: readonly NewAuditEvent[] = []): Promise<TransitionResult> {
+  const row = locked ?? (await lockIngest(tx, ingestId));
   const to = nextStatus(ingestId, row.status, request.event);
   if (request.atStage && isActive(row.status) && stageOf(row) !== request.atStage) throw new StaleTransitionError(ingestId, request.atStage, stageOf(row));
   const set = columnsFor(request, row);
-  // Lets the status guard trigger see that this change comes through the state machine; reset after.
-  await tx.query(`SELECT set_config('oa_archive.ingest_event', $1, true)`, [request.event]);
-  await tx.query(`UPDATE ingests SET status = $2, ${set.sql}, updated_at = now() WHERE ingest_id = $1`, [ingestId, to, ...set.values]);
-  await tx.query(`SELECT set_config('oa_archive.ingest_event', '', true)`);
-  await appendAuditEvent(tx, {
+  // One statement: name the event for the status guard trigger (`via`, evaluated before the row is
+  // updated, as the UPDATE joins it), update, and reset it once the row came back updated.
+  await tx.query(
+    `WITH via AS MATERIALIZED (SELECT set_config('oa_archive.ingest_event', $${3 + set.values.length}, true) AS event),
+          changed AS (UPDATE ingests SET status = $2, ${set.sql}, updated_at = now() FROM via WHERE ingest_id = $1 RETURNING 1)
+     SELECT set_config('oa_archive.ingest_event', '', true) FROM changed`,
+    [ingestId, to, ...set.values, request.event],
+  );
+  const result: TransitionResult = { ingestId, from: row.status, to };
+  // The receipt first: the audit append takes the chain's lock, held until the transaction ends.
+  if (RECEIPTED_STATUSES.includes(to) && to !== row.status) result.receipt = await writeReceipt(tx, ingestId);
+  await appendAuditEvents(tx, [...preceding, {
     ingestId,
     type: auditTypeOf(request.event, to),
     actor: request.actor,
@@ -170,9 +182,7 @@ export async function applyTransition(tx: Queryable, ingestId: string, request: 
       to,
       ...auditDetailOf(request, row),
     },
-  });
-  const result: TransitionResult = { ingestId, from: row.status, to };
-  if (RECEIPTED_STATUSES.includes(to) && to !== row.status) result.receipt = await writeReceipt(tx, ingestId);
+  }]);
   return result;
 }
 
@@ -209,6 +219,7 @@ function columnsFor(request: TransitionRequest, row: LockedRow): { sql: string; 
     case 'exclude':
     case 'quarantine':
     case 'settle-exclude':
+    case 'supersede':
       return { sql: 'completed_at = now()', values: [] };
     case 'hold':
       return { sql: 'current_stage = $3', values: [request.stage ?? request.atStage ?? stageOf(row)] };

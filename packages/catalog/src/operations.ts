@@ -170,6 +170,8 @@ export async function recentRecoveries(db: Queryable, limit = 100): Promise<Reco
 export interface ReviewItem extends IngestSummary {
   waitsAt: string;
   why: string;
+  /** The `why` as a message code and parameters (packages/messages), when the stage recorded one: render it at the edge. */
+  whyMessage: { code: string; params: Record<string, string | number> } | null;
   referenceCode: string | null;
   classification: string | null;
 }
@@ -178,7 +180,9 @@ export async function reviewQueue(db: Queryable, limit = 500): Promise<ReviewIte
   const columns = INGEST_SUMMARY_COLUMNS.split(',').map((c) => `i.${c.trim()}`).join(', ');
   const { rows } = await db.query(
     `SELECT ${columns}, c.reference_code, c.outcome AS classification, c.explanation,
-            (SELECT a.payload->>'explanation' FROM audit_events a WHERE a.ingest_id = i.ingest_id AND a.type = 'ingest.review' ORDER BY a.seq DESC LIMIT 1) AS why
+            (SELECT a.payload->>'explanation' FROM audit_events a WHERE a.ingest_id = i.ingest_id AND a.type = 'ingest.review' ORDER BY a.seq DESC LIMIT 1) AS why,
+            (SELECT jsonb_build_object('code', a.payload->>'code', 'params', coalesce(a.payload->'params', '{}'::jsonb)) FROM audit_events a
+              WHERE a.ingest_id = i.ingest_id AND a.type = 'ingest.review' AND a.payload ? 'code' ORDER BY a.seq DESC LIMIT 1) AS why_message
        FROM ingests i LEFT JOIN classifications c USING (ingest_id)
       WHERE i.status = 'REVIEW' ORDER BY i.updated_at, i.ingest_id LIMIT $1`,
     [limit],
@@ -187,6 +191,7 @@ export async function reviewQueue(db: Queryable, limit = 500): Promise<ReviewIte
     ...ingestSummaryFromRow(r),
     waitsAt: (r.current_stage as string | null) ?? 'classify',
     why: (r.why as string | null) ?? (r.explanation as string | null) ?? '',
+    whyMessage: (r.why_message as ReviewItem['whyMessage']) ?? null,
     referenceCode: r.reference_code as string | null,
     classification: r.classification as string | null,
   }));

@@ -42,6 +42,15 @@ export async function recordPreservationCopy(db: Queryable, ingestId: string, c:
   );
 }
 
+/** Where several preservation copies were deposited, in one statement. */
+export async function recordPreservationArchiveKeys(db: Queryable, ingestId: string, keys: readonly { ordinal: number; archiveKey: string }[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db.query(
+    `UPDATE preservation_copies p SET archive_key = k.key FROM unnest($2::int[], $3::text[]) AS k(ordinal, key) WHERE p.ingest_id = $1 AND p.ordinal = k.ordinal`,
+    [ingestId, keys.map((k) => k.ordinal), keys.map((k) => k.archiveKey)],
+  );
+}
+
 export async function recordPreservationArchiveKey(db: Queryable, ingestId: string, ordinal: number, archiveKey: string): Promise<void> {
   await db.query('UPDATE preservation_copies SET archive_key = $3 WHERE ingest_id = $1 AND ordinal = $2', [ingestId, ordinal, archiveKey]);
 }
@@ -108,7 +117,13 @@ export async function validationReportOf(db: Queryable, ingestId: string): Promi
 export interface AipFile {
   path: string;
   kind: 'payload' | 'tag';
-  stagingKey: string;
+  /** Where the bytes are staged: every payload file, and tag files kept no `content`. */
+  stagingKey?: string;
+  /**
+   * A tag file's bytes as UTF-8 text, kept here so that deposit writes it with no staging copy (tag
+   * files are small, built whole by package); absent for payload files.
+   */
+  content?: string;
   size: number;
   sha256: string;
   sm3: string;

@@ -22,6 +22,8 @@ export interface PendingReceipt {
   outcome: IngestStatus;
   receipt: IngestReceipt;
   attempts: number;
+  /** Another receipt of the ingest waits behind this one (claimable once this one is sent). */
+  later?: boolean;
 }
 
 /** Builds the receipt for the ingest's current status from the transaction's view and queues it. */
@@ -66,21 +68,24 @@ export async function writeReceipt(tx: Queryable, ingestId: string): Promise<{ s
 /**
  * Locks up to `limit` pending receipts for sending, skipping those another relay holds, and only the
  * oldest pending receipt of each ingest, so one ingest's receipts leave in order. Hold the transaction
- * open while publishing, then `markReceiptsSent` in it.
+ * open while publishing, then `markReceiptsSent` in it. The lock is NO KEY UPDATE: it keeps other relays
+ * off, but not the callback planner, whose deliveries reference the receipt (a foreign key's share lock),
+ * so callbacks never wait on a publish hanging in a Kafka outage.
  */
 export async function claimPendingReceipts(tx: Queryable, options: { limit: number; ingestId?: string }): Promise<PendingReceipt[]> {
   const { rows } = await tx.query(
-    `SELECT o.ingest_id, o.seq, o.receipt_id, o.document_id, o.outcome, o.receipt, o.attempts
+    `SELECT o.ingest_id, o.seq, o.receipt_id, o.document_id, o.outcome, o.receipt, o.attempts,
+            EXISTS (SELECT 1 FROM receipt_outbox l WHERE l.ingest_id = o.ingest_id AND l.seq > o.seq AND l.sent_at IS NULL) AS later
        FROM receipt_outbox o
       WHERE o.sent_at IS NULL
         AND ($2::text IS NULL OR o.ingest_id = $2)
         AND NOT EXISTS (SELECT 1 FROM receipt_outbox e WHERE e.ingest_id = o.ingest_id AND e.seq < o.seq AND e.sent_at IS NULL)
       ORDER BY o.created_at, o.ingest_id, o.seq
       LIMIT $1
-      FOR UPDATE SKIP LOCKED`,
+      FOR NO KEY UPDATE SKIP LOCKED`,
     [options.limit, options.ingestId ?? null],
   );
-  return rows.map((r) => ({ ingestId: r.ingest_id, seq: r.seq, receiptId: r.receipt_id, documentId: r.document_id, outcome: r.outcome, receipt: r.receipt, attempts: r.attempts }));
+  return rows.map((r) => ({ ingestId: r.ingest_id, seq: r.seq, receiptId: r.receipt_id, documentId: r.document_id, outcome: r.outcome, receipt: r.receipt, attempts: r.attempts, later: r.later }));
 }
 
 export async function markReceiptsSent(tx: Queryable, receipts: readonly Pick<PendingReceipt, 'ingestId' | 'seq'>[]): Promise<void> {

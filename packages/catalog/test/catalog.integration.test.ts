@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestIdOf, ingestKeyOf } from '@oa-archive/contracts';
-import { appendAuditEvent, auditEventsOf, inTransaction, migrate, verifyAuditChain } from '../src/index.ts';
+import { appendAuditEvent, appendAuditEvents, auditEventsOf, inTransaction, migrate, verifyAuditChain } from '../src/index.ts';
 import { createTestCatalog, exampleEventFor } from '../src/testing.ts';
 
 let db: Awaited<ReturnType<typeof createTestCatalog>>;
@@ -50,6 +50,23 @@ describe('catalog (PostgreSQL)', () => {
     const result = await verifyAuditChain(db.catalog.pool, 7);
     expect(result.ok).toBe(true);
     expect(result.events).toBeGreaterThanOrEqual(25);
+  });
+
+  it('keeps the chain unforked when appends of several events at once race single ones', async () => {
+    // The pool has 5 connections: more transactions than that queue for one, as the worker's jobs do.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        inTransaction(db.catalog.pool, async (tx) => {
+          if (i % 2) await appendAuditEvent(tx, { ingestId: null, type: 'test.single', actor: 'test', payload: { i } });
+          else await appendAuditEvents(tx, [1, 2, 3].map((k) => ({ ingestId: null, type: 'test.batch', actor: 'test', payload: { i, k } })));
+        }),
+      ),
+    );
+    const { rows } = await db.catalog.pool.query<{ payload: { i: number; k?: number } }>(`SELECT payload FROM audit_events WHERE type = 'test.batch' ORDER BY seq`);
+    // A batch lands in order, one event after the other.
+    for (let j = 0; j < rows.length; j += 3) expect(rows.slice(j, j + 3).map((r) => r.payload.k)).toEqual([1, 2, 3]);
+    expect(rows).toHaveLength(30);
+    expect((await verifyAuditChain(db.catalog.pool, 7)).ok).toBe(true);
   });
 
   it('refuses to update or delete audit events', async () => {

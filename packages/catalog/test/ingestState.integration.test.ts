@@ -107,6 +107,19 @@ describe('the database as second line', () => {
     ).rejects.toThrow(/a new ingest is RECEIVED/);
   });
 
+  it('lets a transition through the guard and no later change in the same transaction', async () => {
+    const id = await fresh('IN_PROGRESS', 'deposit');
+    await expect(
+      inTransaction(db.catalog.pool, async (tx) => {
+        await applyTransition(tx, id, { event: 'file', actor: 'test', atStage: 'deposit' });
+        // The event the guard saw was the transition's own statement's, not the transaction's.
+        expect((await tx.query(`SELECT current_setting('oa_archive.ingest_event', true) AS via`)).rows[0].via).toBe('');
+        await tx.query(`UPDATE ingests SET status = 'IN_PROGRESS' WHERE ingest_id = $1`, [id]);
+      }),
+    ).rejects.toThrow(/changes only through the ingest state machine/);
+    expect((await db.catalog.getIngest(id))!.status).toBe('IN_PROGRESS');
+  });
+
   it('allows exactly the status pairs the table allows', async () => {
     const tablePairs = new Set(
       INGEST_STATUSES.flatMap((from) => INGEST_EVENTS.filter((e) => canTransition(from, e)).map((e) => nextStatus('t', from, e)).filter((to) => to !== from).map((to) => `${from}>${to}`)),
@@ -147,13 +160,14 @@ describe('the receipt outbox', () => {
       await markReceiptsSent(tx, mine);
       return mine;
     });
-    expect(first.map((r) => r.seq)).toEqual([1]);
+    // The relay learns that one more waits, without a transaction more to find out; the last says none does.
+    expect(first.map((r) => [r.seq, r.later])).toEqual([[1, true]]);
     const second = await inTransaction(db.catalog.pool, async (tx) => {
       const mine = await claimPendingReceipts(tx, { limit: 10, ingestId: id });
       await markReceiptsSent(tx, mine);
       return mine;
     });
-    expect(second.map((r) => [r.seq, r.outcome])).toEqual([[2, 'EXCLUDED']]);
+    expect(second.map((r) => [r.seq, r.outcome, r.later])).toEqual([[2, 'EXCLUDED', false]]);
     expect((await receiptsOf(db.catalog.pool, id)).every((r) => r.sentAt !== null)).toBe(true);
   });
 });

@@ -31,6 +31,7 @@ describe('the ingest state machine (pure table)', () => {
         'IN_PROGRESS --fail--> FAILED',
         'REVIEW --settle--> IN_PROGRESS',
         'REVIEW --settle-exclude--> EXCLUDED',
+        'REVIEW --supersede--> EXCLUDED',
         'FAILED --replay--> IN_PROGRESS',
       ].sort(),
     );
@@ -41,9 +42,9 @@ describe('the ingest state machine (pure table)', () => {
     expect(() => nextStatus('ing_f', 'FILED', 'fail')).toThrow(/FILED is a final outcome; nothing changes it/);
   });
 
-  it('leaves FAILED and REVIEW only by a person', () => {
+  it('leaves FAILED and REVIEW only by a person (or, for REVIEW, a later version of the document superseding it)', () => {
     for (const from of ['FAILED', 'REVIEW'] as const) {
-      for (const event of INGEST_EVENTS.filter((e) => canTransition(from, e))) expect(OPERATOR_EVENTS, `${from} ${event}`).toContain(event);
+      for (const event of INGEST_EVENTS.filter((e) => canTransition(from, e))) expect([...OPERATOR_EVENTS, ...(from === 'REVIEW' ? ['supersede'] : [])], `${from} ${event}`).toContain(event);
     }
     expect(() => nextStatus('ing_r', 'REVIEW', 'file')).toThrow(/a person settles it/);
   });
@@ -57,6 +58,7 @@ describe('the ingest state machine (pure table)', () => {
     expect(auditTypeOf('file', 'FILED')).toBe('ingest.filed');
     expect(auditTypeOf('hold', 'REVIEW')).toBe('ingest.review');
     expect(auditTypeOf('settle-exclude', 'EXCLUDED')).toBe('ingest.excluded');
+    expect(auditTypeOf('supersede', 'EXCLUDED')).toBe('ingest.superseded');
     expect(auditTypeOf('recover', 'IN_PROGRESS')).toBe('ingest.recovered');
     expect(auditTypeOf('replay', 'IN_PROGRESS')).toBe('ingest.replay-requested');
   });

@@ -27,8 +27,8 @@ const SEVERITY: Record<FindingCode, Finding['severity']> = {
   'virus-detected': 'unsafe',
 };
 
-export function finding(code: FindingCode, message: string): Finding {
-  return { code, severity: SEVERITY[code], message };
+export function finding(code: FindingCode, message: string, params?: Record<string, string | number>): Finding {
+  return { code, severity: SEVERITY[code], message, ...(params ? { params } : {}) };
 }
 
 /**

@@ -9,9 +9,9 @@ export async function pdfFindings(filePath: string): Promise<Finding[]> {
   const encrypted = scan.markers.has('encrypt');
   // Encrypted object streams cannot be looked into; that is the encryption finding, not damage.
   const problems = [...scan.integrityProblems, ...(encrypted ? [] : scan.uninspected.map((reason) => `not inspected: ${reason}`))];
-  if (problems.length) findings.push(finding('corrupt', `PDF is damaged or unreadable: ${problems.join('; ')}; request a complete copy from the OA system.`));
+  if (problems.length) findings.push(finding('corrupt', `PDF is damaged or unreadable: ${problems.join('; ')}; request a complete copy from the OA system.`, { detail: problems.join('; ') }));
   if (encrypted) {
-    findings.push(finding('encrypted', 'PDF is encrypted (/Encrypt dictionary); obtain an unprotected copy — encrypted files cannot be checked or preserved.'));
+    findings.push(finding('encrypted', 'PDF is encrypted (/Encrypt dictionary); obtain an unprotected copy — encrypted files cannot be checked or preserved.', { detail: '/Encrypt' }));
   }
   if (scan.markers.has('javascript')) {
     findings.push(finding('pdf-javascript', 'PDF contains JavaScript (/JavaScript or /JS) that can run when opened; obtain a copy without scripts (e.g. PDF/A).'));

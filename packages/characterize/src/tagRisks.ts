@@ -21,11 +21,11 @@ export function tagFindings(tags: Tags): Finding[] {
   for (const warning of warnings) {
     // exiftool marks harmless oddities "[minor]"; camera maker-note quirks do not touch the image.
     if (warning.startsWith('[minor]') || /maker ?notes?/i.test(warning)) continue;
-    if (PASSWORD.test(warning)) findings.push(finding('encrypted', `exiftool: ${warning}; obtain an unprotected copy.`));
-    else if (DAMAGE.test(warning)) findings.push(finding('corrupt', `exiftool reports damage: ${warning}; request a complete copy.`));
+    if (PASSWORD.test(warning)) findings.push(finding('encrypted', `exiftool: ${warning}; obtain an unprotected copy.`, { detail: warning }));
+    else if (DAMAGE.test(warning)) findings.push(finding('corrupt', `exiftool reports damage: ${warning}; request a complete copy.`, { detail: warning }));
   }
   const encryption = tagString(tags, 'Encryption', 'PDF:Encryption');
-  if (encryption) findings.push(finding('encrypted', `Encrypted (${encryption}); obtain an unprotected copy.`));
+  if (encryption) findings.push(finding('encrypted', `Encrypted (${encryption}); obtain an unprotected copy.`, { detail: encryption }));
   if (/encrypted/i.test(tagString(tags, 'DocFlags') ?? '')) findings.push(finding('encrypted', 'Word document is password-protected; obtain an unprotected copy.'));
   return findings;
 }

@@ -24,8 +24,10 @@ export interface FormatIdentification {
 export interface Finding {
   code: FindingCode;
   severity: 'unsafe' | 'integrity' | 'authenticity' | 'info';
-  /** One line a records officer can act on. */
+  /** One line a records officer can act on (as written then; pages render `code` + `params` in the reader's language). */
   message: string;
+  /** Parameters of the finding's message (packages/messages `finding.<code>`); `detail`: the tool's own words. */
+  params?: Record<string, string | number>;
 }
 
 export type FindingCode =

@@ -94,6 +94,6 @@ describe('names and limits', () => {
 
   it('reports a check that could not run as corrupt, with the reason', async () => {
     const { findings } = await workspace.characterize('broken-objstm.pdf', make.pdfWithBrokenObjectStream());
-    expect(findings).toEqual([{ code: 'corrupt', severity: 'integrity', message: expect.stringMatching(/object stream near byte \d+: .+/) }]);
+    expect(findings).toEqual([{ code: 'corrupt', severity: 'integrity', message: expect.stringMatching(/object stream near byte \d+: .+/), params: { detail: expect.stringMatching(/^not inspected: object stream near byte \d+: .+/) } }]);
   });
 });

@@ -1,4 +1,5 @@
 import type { DocumentFinalizedData } from '@oa-archive/contracts';
+import { renderFinding } from '@oa-archive/messages';
 import { documentTypeOf } from './documentTypes.ts';
 import type { MediaKind, Retention, RetentionSchedule, Rule, RuleConditions } from './schedule.ts';
 
@@ -9,7 +10,7 @@ export interface ComponentFacts {
   ordinal: number;
   role: string;
   mediaKind: MediaKind;
-  findings: { code: string; severity: 'unsafe' | 'integrity' | 'authenticity' | 'info'; message: string }[];
+  findings: { code: string; severity: 'unsafe' | 'integrity' | 'authenticity' | 'info'; message: string; params?: Record<string, string | number> | undefined }[];
   /** The component's bytes were filed before under another ingest (重份). */
   duplicateOf?: string | undefined;
 }
@@ -108,7 +109,7 @@ export function classify(input: ClassificationInput, schedule: RetentionSchedule
       ...base,
       outcome: 'QUARANTINE',
       ruleIds: [...new Set(unsafe.map(({ f }) => `builtin:unsafe:${f.code}`))],
-      explanation: `${where(first.c.ordinal)}存在安全风险（${first.f.message}）${unsafe.length > 1 ? `等${unsafe.length}项` : ''}，隔离待查`,
+      explanation: `${where(first.c.ordinal)}存在安全风险（${renderFinding(first.f, 'zh-CN')}）${unsafe.length > 1 ? `等${unsafe.length}项` : ''}，隔离待查`,
     };
   }
 
@@ -140,7 +141,7 @@ export function classify(input: ClassificationInput, schedule: RetentionSchedule
       ...base,
       outcome: 'REVIEW',
       ruleIds: [...ruleIds, ...new Set(held.map(({ f }) => `builtin:${f.severity}:${f.code}`))],
-      explanation: `按${rule.id}应归档，但${where(held[0]!.c.ordinal)}：${held[0]!.f.message}${held.length > 1 ? `（共${held.length}项问题）` : ''}，请人工核实`,
+      explanation: `按${rule.id}应归档，但${where(held[0]!.c.ordinal)}：${renderFinding(held[0]!.f, 'zh-CN')}${held.length > 1 ? `（共${held.length}项问题）` : ''}，请人工核实`,
     };
   }
   if (input.components.length > 0 && input.components.every((c) => c.duplicateOf)) {

@@ -50,6 +50,26 @@ const ruleSchema = z
   .strict();
 export type Rule = z.infer<typeof ruleSchema>;
 
+const filingDeadlineSchema = z.object({ workingDays: z.number().int().min(0).max(366) }).strict();
+const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+
+/**
+ * Filing deadlines (归档时间节点): within N working days of finalization (办结), by default, per OA
+ * department, per category; where several apply, the earliest deadline holds. Working days are Monday
+ * to Friday in the agency's timezone; public holidays count only when listed, and weekend days worked
+ * in their place (调休) only when listed as workdays.
+ */
+const filingSchema = z
+  .object({
+    timezone: z.string().regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, 'a UTC offset such as +08:00').default('+08:00'),
+    default: filingDeadlineSchema.optional(),
+    byDepartment: z.record(z.string().min(1), filingDeadlineSchema).default({}),
+    byCategory: z.record(z.string().regex(/^[A-Z]{2}$/, 'category codes are two capital letters'), filingDeadlineSchema).default({}),
+    holidays: z.array(calendarDate).default([]),
+    workdays: z.array(calendarDate).default([]),
+  })
+  .strict();
+
 export const scheduleSchema = z
   .object({
     schema: z.literal('oa-archive/retention-schedule@1'),
@@ -63,6 +83,8 @@ export const scheduleSchema = z
         organisations: z.record(z.string().min(1), z.string().regex(/^[A-Z0-9]{1,6}$/)),
         /** A department missing from `organisations` sends the document to review, or files it under this code. */
         unknownDepartment: z.union([z.literal('review'), z.object({ useCode: z.string().regex(/^[A-Z0-9]{1,6}$/) }).strict()]),
+        /** OA department code → the department's name, for people (pages, reports); never part of a decision. */
+        departmentNames: z.record(z.string().min(1), z.string().min(1)).optional(),
       })
       .strict(),
     referenceCode: z
@@ -93,10 +115,13 @@ export const scheduleSchema = z
         authenticity: z.enum(['review', 'ignore']),
       })
       .strict(),
+    /** 归档时间节点: how soon after finalization a document is due in the archive (see filing.ts). */
+    filing: filingSchema.optional(),
     rules: z.array(ruleSchema).min(1),
   })
   .strict();
 export type RetentionSchedule = z.infer<typeof scheduleSchema>;
+export type FilingSchedule = z.infer<typeof filingSchema>;
 
 export const TEMPLATE_FIELDS = ['fonds', 'category', 'year', 'retention', 'org', 'item'] as const;
 
@@ -157,6 +182,12 @@ function semanticProblems(schedule: RetentionSchedule): { path: (string | number
     }
   });
   for (const problem of documentTypeTableProblems(schedule.documentTypes ?? {})) problems.push({ path: ['documentTypes', problem.name], message: problem.message });
+  for (const key of ['holidays', 'workdays'] as const) {
+    schedule.filing?.[key].forEach((day, j) => {
+      const date = new Date(`${day}T00:00:00Z`);
+      if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day) problems.push({ path: ['filing', key, j], message: `${day} is not a date of the calendar` });
+    });
+  }
   const fields = [...schedule.referenceCode.template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
   const unknown = fields.filter((f) => !(TEMPLATE_FIELDS as readonly string[]).includes(f));
   if (unknown.length > 0) problems.push({ path: ['referenceCode', 'template'], message: `unknown placeholder(s) ${unknown.map((f) => `{${f}}`).join(', ')}; use ${TEMPLATE_FIELDS.map((f) => `{${f}}`).join(' ')}` });

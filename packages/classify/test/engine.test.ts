@@ -26,7 +26,7 @@ describe('classification against the default schedule', () => {
     const components = [textComponent(1), textComponent(2, { findings: [{ code: 'macros', severity: 'unsafe', message: 'contains VBA macros' }] })];
     const d = decide(documentData({ documentType: '办法' }), components);
     expect(d).toMatchObject({ outcome: 'QUARANTINE', ruleIds: ['builtin:unsafe:macros'] });
-    expect(d.explanation).toMatch(/组件2.*VBA macros/);
+    expect(d.explanation).toMatch(/组件2.*宏代码/);
   });
 
   it('excludes drafts by title, whatever else they are', () => {

@@ -104,10 +104,19 @@ export const s3Env = z.object({
   /** 涉密 and unsafe documents: kept, never in the open archive. */
   S3_QUARANTINE_BUCKET: z.string().min(3).default('oa-quarantine'),
   /**
-   * `when_supported` lets the SDK add its default CRC32 trailers (AWS S3, S3Proxy, Ceph RGW); stores
-   * that cannot read aws-chunked trailers need `when_required`, which sends only the checksums we ask for.
+   * `when_required` (the default) sends only the checksums we ask for — SHA-256 on every archive
+   * write, which the store verifies — and leaves GETs unchecked by the SDK: we hash every byte we read
+   * ourselves, so the SDK's own CRC32 over every byte up and down would only cost CPU. `when_supported`
+   * adds the SDK's default CRC32 trailers (AWS S3, S3Proxy, Ceph RGW read them; s3rver cannot).
    */
-  S3_SDK_CHECKSUMS: z.enum(['when_required', 'when_supported']).default('when_supported'),
+  S3_SDK_CHECKSUMS: z.enum(['when_required', 'when_supported']).default('when_required'),
+  /**
+   * `enforced` when the store refuses a conditional PUT (If-None-Match: *) on an existing key — AWS S3,
+   * S3Proxy, Ceph RGW on unversioned buckets: a deposit then writes without looking first (one request
+   * fewer per object). `ignored` for stores that do not (RGW 16.2 on versioned buckets). Object Lock
+   * deposits always look first.
+   */
+  S3_CONDITIONAL_PUT: z.enum(['enforced', 'ignored']).default('enforced'),
   /** Create the buckets at start-up (local runs); production buckets are provisioned with Object Lock. */
   S3_CREATE_BUCKETS: bool(true),
 });
@@ -142,6 +151,33 @@ const legacyHostSchema = z
   .transform((host) => `https://${host}`)
   .pipe(originSchema);
 
+/** `s3://bucket/prefix/`: a bucket and a key prefix ending in "/", normalised as URL.href is. */
+const s3PrefixSchema = z.string().transform((text, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 's3:' || !url.hostname || url.username || url.password || url.search || url.hash || url.pathname.length < 3 || !url.pathname.endsWith('/')) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not an S3 prefix such as s3://oa-staging/oa-packages/oa-finance/ (a bucket and a key prefix ending in /)` });
+    return z.NEVER;
+  }
+  return url.href;
+});
+
+/**
+ * Where the archive POSTs each receipt of a source (docs/oa-integration.md, "Callbacks"): the URL, and
+ * the key the body is signed with (HMAC-SHA256), which the OA verifies.
+ */
+export const callbackTargetSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'callback.url must be an http(s) URL, e.g. https://oa.example.org/archive/receipts' }),
+    secret: z.string().min(16, 'callback.secret must be at least 16 characters (32 random bytes in hex are better)'),
+  })
+  .strict();
+export type CallbackTarget = z.infer<typeof callbackTargetSchema>;
+
 /**
  * Per OA system: the origins (scheme, host and port) its component URLs may point at, and the bearer
  * token to present there. Plain `http:` is allowed only for an origin listed with `http://` (the local
@@ -152,22 +188,42 @@ export const oaSourceSchema = z
     allowedOrigins: z.array(originSchema).min(1).optional(),
     /** Deprecated: `host[:port]`, read as `https://host[:port]`. */
     allowedHosts: z.array(legacyHostSchema).min(1).optional(),
+    /**
+     * `s3://bucket/prefix/`: objects in the archive's own store the fetch stage may read for this source.
+     * For the gateway's package drops, whose files it stages under `s3://<staging>/oa-packages/<source>/`.
+     */
+    allowedS3Prefixes: z.array(s3PrefixSchema).min(1).optional(),
     token: z.string().min(1).optional(),
+    /** Receives every receipt of the source, signed (see callbackTargetSchema). */
+    callback: callbackTargetSchema.optional(),
   })
-  .refine((s) => s.allowedOrigins !== undefined || s.allowedHosts !== undefined, {
-    message: 'list allowedOrigins, e.g. ["https://oa.example.org"]',
+  .refine((s) => s.allowedOrigins !== undefined || s.allowedHosts !== undefined || s.allowedS3Prefixes !== undefined, {
+    message: 'list allowedOrigins, e.g. ["https://oa.example.org"] (or allowedS3Prefixes for a package-drop source)',
     path: ['allowedOrigins'],
   })
-  .transform(({ allowedOrigins = [], allowedHosts = [], token }) => ({
+  .transform(({ allowedOrigins = [], allowedHosts = [], allowedS3Prefixes, token, callback }) => ({
     allowedOrigins: [...new Set([...allowedOrigins, ...allowedHosts])],
+    ...(allowedS3Prefixes === undefined ? {} : { allowedS3Prefixes: [...new Set(allowedS3Prefixes)] }),
     ...(token === undefined ? {} : { token }),
+    ...(callback === undefined ? {} : { callback }),
   }));
 export type OaSource = z.infer<typeof oaSourceSchema>;
 
-/** Whether a component URL may be fetched for this source (and its token sent there): its origin is listed. */
+/**
+ * Whether a component URL may be fetched for this source (and its token sent there): an http(s) URL's
+ * origin is listed, or an `s3:` URL lies under one of the source's allowedS3Prefixes (a plain object
+ * key: no credentials, query or fragment).
+ */
 export function isAllowedOrigin(source: OaSource, url: URL): boolean {
+  if (url.protocol === 's3:') {
+    if (url.username || url.password || url.search || url.hash) return false;
+    return (source.allowedS3Prefixes ?? []).some((prefix) => url.href.startsWith(prefix));
+  }
   return source.allowedOrigins.includes(url.origin);
 }
+
+/** The same rule under the name that says what it judges. */
+export const isAllowedComponentUrl = isAllowedOrigin;
 
 export const oaSourcesEnv = z.object({
   OA_SOURCES: z
@@ -177,7 +233,7 @@ export const oaSourcesEnv = z.object({
       try {
         return JSON.parse(text) as unknown;
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'OA_SOURCES must be JSON: {"<source>": {"allowedOrigins": ["https://host[:port]"], "token": "..."}}' });
+        ctx.addIssue({ code: 'custom', message: 'OA_SOURCES must be JSON: {"<source>": {"allowedOrigins": ["https://host[:port]"], "token": "...", "callback": {"url": "https://…", "secret": "…"}}}' });
         return z.NEVER;
       }
     })

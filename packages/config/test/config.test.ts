@@ -76,6 +76,14 @@ describe('OA source origins', () => {
     expect(() => sourceOf(spec)).toThrow(message);
   });
 
+  it('takes a callback target per source: an http(s) URL and a signing key of 16 characters or more', () => {
+    const callback = { url: 'https://oa.agency.internal/archive/receipts', secret: 'finance-callback-key-0123456789' };
+    expect(sourceOf({ allowedOrigins: ['https://oa.agency.internal'], callback })).toEqual({ allowedOrigins: ['https://oa.agency.internal'], callback });
+    expect(() => sourceOf({ allowedOrigins: ['https://oa.x'], callback: { ...callback, url: 'ftp://oa.x/r' } })).toThrow(/OA_SOURCES\.oa\.callback\.url: callback\.url must be an http\(s\) URL/);
+    expect(() => sourceOf({ allowedOrigins: ['https://oa.x'], callback: { ...callback, secret: 'short' } })).toThrow(/OA_SOURCES\.oa\.callback\.secret: callback\.secret must be at least 16 characters/);
+    expect(() => sourceOf({ allowedOrigins: ['https://oa.x'], callback: { ...callback, secretEnv: 'X' } })).toThrow(/OA_SOURCES\.oa\.callback/);
+  });
+
   it('keeps the example secret of infra/k8s valid', async () => {
     const { readFile } = await import('node:fs/promises');
     const yaml = await readFile(new URL('../../../infra/k8s/secret.example.yaml', import.meta.url), 'utf8');

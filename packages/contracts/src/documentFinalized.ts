@@ -41,8 +41,12 @@ export const componentSchema = z.object({
     .regex(/^[0-9a-f]{64}$/i, 'sha256 must be 64 hexadecimal characters')
     .transform((hex) => hex.toLowerCase())
     .optional(),
-  /** Where the OA serves the bytes; fetched only from the source's allowed hosts. */
-  url: archivalUrl(/^https?$/),
+  /**
+   * Where the OA serves the bytes; fetched only from the source's allowed origins. `s3://bucket/key`
+   * names an object in the archive's own store (files the gateway staged from a package drop), read
+   * only under the source's allowedS3Prefixes.
+   */
+  url: archivalUrl(/^(https?|s3)$/),
 });
 
 /**

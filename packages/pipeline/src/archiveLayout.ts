@@ -28,6 +28,15 @@ export function filedPrefixOf(c: { referenceCode: string; year: number; category
 }
 
 /**
+ * Where a later version of a filed item lies: beside the item's first bag, never inside it (each bag
+ * stays a whole BagIt bag and write-once), e.g. `…/<档号>` for the first and `…/<档号>.v2` for the OA's
+ * version 2. `version` is the OA's document version.
+ */
+export function filedVersionPrefixOf(itemPrefix: string, version: number): string {
+  return `${itemPrefix}.v${version}`;
+}
+
+/**
  * An OA-supplied id as one key segment, distinct ids never sharing one (safeSegment alone maps `a/b`
  * and `a_b`, or two normalisations of one name, to the same text). A plain id — `A-Za-z0-9._-`, not
  * starting with a dot, at most 120 long — stands as it is; any other is shown readably (shortened)

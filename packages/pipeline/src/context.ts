@@ -1,12 +1,13 @@
 import type { Producer } from 'kafkajs';
 import type { Catalog, IngestRecord, StageOutcome } from '@oa-archive/catalog';
-import type { MetadataReader, RiskLimits } from '@oa-archive/characterize';
+import type { MetadataReader, RiskLimits, VirusScanner } from '@oa-archive/characterize';
 import type { RetentionSchedule } from '@oa-archive/classify';
 import type { ConversionPolicy, Converter } from '@oa-archive/convert';
 import type { OaSource } from '@oa-archive/config';
 import type { Stage } from '@oa-archive/contracts';
 import type { Logger } from '@oa-archive/observability';
 import type { ObjectStore } from '@oa-archive/storage';
+import type { LocalCache } from './localCache.ts';
 import type { PipelineMetrics } from './metrics.ts';
 import type { StageQueues } from './queues.ts';
 import type { RecoverySettings } from './recovery/settings.ts';
@@ -30,6 +31,8 @@ export interface PipelineSettings {
   fetch: { maxBytes: number; timeoutMs: number };
   /** Stage deadlines and how often a lost or stalled job is put back before the ingest is FAILED. */
   recovery: RecoverySettings;
+  /** CLAMAV_MODE: with `clamd` a component without a virus check holds the document (GD-4-2); `off` reports that none was made. */
+  virusScanning?: 'off' | 'clamd';
 }
 
 /** What stages share: the catalog and object storage (and the receipts topic), nothing else. */
@@ -46,6 +49,10 @@ export interface PipelineDeps {
   conversionPolicy: ConversionPolicy;
   /** Present in processes that run the convert stage (it holds warm LibreOffice instances). */
   converter?: Converter;
+  /** clamd (CLAMAV_MODE=clamd); absent when virus scanning is off, which the four-properties report says (GD-4-1). */
+  virusScanner?: VirusScanner;
+  /** This host's copies of staged bytes (SCRATCH_CACHE_MAX_BYTES): read instead of staging when present. Only a cache. */
+  cache?: LocalCache;
   settings: PipelineSettings;
 }
 

@@ -43,6 +43,14 @@ export class ComponentTooLargeError extends StageError {
   }
 }
 
+/** A file the gateway staged from a package drop is gone from the store: it will not come back by retrying. */
+export class StagedObjectMissingError extends StageError {
+  override readonly name = 'StagedObjectMissingError';
+  constructor(url: string) {
+    super(`the package file ${url} is not in the store (deleted, or a lifecycle rule expired it); drop the package again`, { retryable: false });
+  }
+}
+
 /** The job refers to an ingest the catalog does not hold: nothing to retry. */
 export class UnknownIngestError extends StageError {
   override readonly name = 'UnknownIngestError';
@@ -56,6 +64,19 @@ export class StageTimeoutError extends StageError {
   override readonly name = 'StageTimeoutError';
   constructor(stage: string, deadlineMs: number) {
     super(`stage ${stage} ran longer than its deadline of ${deadlineMs < 10_000 ? `${deadlineMs} ms` : `${Math.round(deadlineMs / 1000)} s`}; the attempt was abandoned`, { retryable: true });
+  }
+}
+
+/**
+ * The stage cannot run yet for a reason that will pass without anyone's help (an earlier version of
+ * the document is still on its way): the job waits `delayMs` and runs again, spending no attempt.
+ */
+export class StageDeferredError extends StageError {
+  override readonly name = 'StageDeferredError';
+  readonly delayMs: number;
+  constructor(message: string, delayMs: number) {
+    super(message, { retryable: true });
+    this.delayMs = delayMs;
   }
 }
 

@@ -1,8 +1,30 @@
-export { archiveComponentKeyOf, archivePrefixOf, filedPrefixOf, idSegment, safeSegment, stagingKeyOf } from './archiveLayout.ts';
+export { archiveComponentKeyOf, archivePrefixOf, filedPrefixOf, filedVersionPrefixOf, idSegment, safeSegment, stagingKeyOf } from './archiveLayout.ts';
 export { anchorAuditChain, readAuditAnchors, startAuditAnchoring, verifyAuditAnchors } from './auditAnchoring.ts';
 export type { AnchorResult, AnchorTarget } from './auditAnchoring.ts';
+export {
+  auditAip,
+  compareCopy,
+  CustodyMetrics,
+  enrolFiledAips,
+  expectDigest,
+  firstAuditAt,
+  fixityPremisXml,
+  NotUnderCustodyError,
+  isManifestPath,
+  paceDelayMs,
+  planRepairs,
+  RateLimiter,
+  replicateAip,
+  replicationRetryDelayMs,
+  runFixityAudits,
+  runReplication,
+  SourceDigestMismatchError,
+  startCustodyTasks,
+} from './custody/index.ts';
+export type { AipAuditReport, CopyManifests, CustodyDeps, ObjectReading, RepairPlan, ReplicationReport } from './custody/index.ts';
 export { BackpressureGate } from './backpressure.ts';
 export { assessFourProperties } from './fourProperties.ts';
+export { checkForViruses, scannerVersionOf, VIRUS_CHECK_EVENT } from './virusCheck.ts';
 export type { CheckItem, FourPropertiesInput, FourPropertiesReport, Property } from './fourProperties.ts';
 export type { PipelineDeps, PipelineSettings, StageContext, StageHandler, StageResult } from './context.ts';
 export {
@@ -12,6 +34,8 @@ export {
   FetchRefusedError,
   FetchTimeoutError,
   isRetryable,
+  StagedObjectMissingError,
+  StageDeferredError,
   StageError,
   StageTimeoutError,
   UnknownIngestError,
@@ -22,6 +46,12 @@ export { createStageWorker, DEFAULT_LOCK_DURATION_MS, DEFAULT_MAX_STALLED_COUNT,
 export type { StageWorkerOptions } from './runner.ts';
 export { PeriodicTask } from './periodic.ts';
 export { publishPendingReceipts, RECEIPT_ID_HEADER } from './receiptRelay.ts';
+export { callbackRetryDelayMs } from './callbacks/backoff.ts';
+export type { CallbackBackoff } from './callbacks/backoff.ts';
+export { callbackTargetsOf, deliverCallbacks } from './callbacks/deliverer.ts';
+export type { CallbackDeps, CallbackPass, CallbackSettings } from './callbacks/deliverer.ts';
+export { CALLBACK_CONTENT_TYPE, CALLBACK_HEADERS, callbackHeaders, signCallback, verifyCallbackSignature } from './callbacks/signing.ts';
+export type { SignatureCheck } from './callbacks/signing.ts';
 export type { ReceiptRelayDeps } from './receiptRelay.ts';
 export { decideRecovery, OVERDUE_MARGIN_MS, STALLED_REASON } from './recovery/decide.ts';
 export type { RecoveryDecision, RecoveryFacts } from './recovery/decide.ts';
@@ -30,7 +60,11 @@ export type { ReconcileReport, RecoveryAction, RecoveryDeps } from './recovery/r
 export { DEFAULT_RECOVERY, DEFAULT_STAGE_DEADLINES_MS, parseDuration, parseStageDeadlines, RecoverySettingsError } from './recovery/settings.ts';
 export type { RecoverySettings } from './recovery/settings.ts';
 export { PipelineMetrics } from './metrics.ts';
+export { currentStage, instrumentCosts, runInStage } from './instrumentation.ts';
 export { cleanScratch, processScratchDir } from './scratch.ts';
+export { LocalCache } from './localCache.ts';
+export { CachedCopyMismatchError, localCopy, openStaged } from './stagedCopies.ts';
+export type { StagedObject } from './stagedCopies.ts';
 export { objectLockFor } from './stages/deposit.ts';
 export { stageHandlers } from './stages/index.ts';
 export { OperationError, replayBulk, replayIngest, settleReview } from './operations.ts';

@@ -1,12 +1,14 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** What a worker process counts: stage durations, attempts by result, and outcomes reached. */
+/** What a worker process counts: stage durations, attempts by result, outcomes reached, and what stages cost (S3 requests, processes). */
 export class PipelineMetrics {
   readonly registry = new Registry();
   readonly stageDuration: Histogram<'stage' | 'result'>;
   readonly outcomes: Counter<'outcome'>;
   readonly recoveries: Counter<'action'>;
   readonly receiptsPublished: Counter;
+  readonly s3Requests: Counter<'stage' | 'command'>;
+  readonly childProcesses: Counter<'stage' | 'command'>;
 
   constructor(prefix = 'oa_archive_') {
     collectDefaultMetrics({ register: this.registry, prefix: `${prefix}worker_` });
@@ -20,5 +22,7 @@ export class PipelineMetrics {
     this.outcomes = new Counter({ name: `${prefix}outcomes_total`, help: 'Documents reaching an outcome in this process', labelNames: ['outcome'], registers: [this.registry] });
     this.recoveries = new Counter({ name: `${prefix}recoveries_total`, help: 'Ingests the reconciler put back at their stage (requeued), counted as overdue, or failed', labelNames: ['action'], registers: [this.registry] });
     this.receiptsPublished = new Counter({ name: `${prefix}receipts_published_total`, help: 'Receipts published from the outbox by this process', registers: [this.registry] });
+    this.s3Requests = new Counter({ name: `${prefix}s3_requests_total`, help: 'Requests sent to the object store (retries included), by stage and command', labelNames: ['stage', 'command'], registers: [this.registry] });
+    this.childProcesses = new Counter({ name: `${prefix}child_processes_total`, help: 'Processes started (tools, ExifTool, LibreOffice), by stage and program', labelNames: ['stage', 'command'], registers: [this.registry] });
   }
 }

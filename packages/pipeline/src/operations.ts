@@ -1,18 +1,20 @@
 import {
   applyTransition,
   classificationOf,
+  documentVersionsOf,
   IllegalTransitionError,
   inTransaction,
   lockIngest,
   recordClassificationIn,
   stageOf,
   type Catalog,
+  type ClassificationDecisionInput,
   type ClassificationRecord,
   type IngestRecord,
   type ItemClass,
 } from '@oa-archive/catalog';
 import { formatReferenceCode, type Retention, type RetentionSchedule } from '@oa-archive/classify';
-import type { Stage } from '@oa-archive/contracts';
+import { STAGES, type Stage } from '@oa-archive/contracts';
 import { JobActiveError, receiptJobKeyOf, type StageQueues } from './queues.ts';
 
 /** A request the operator or admin cannot have: the message says why, in their terms. */
@@ -38,7 +40,8 @@ export interface ReplayRequest {
 }
 
 /**
- * Runs a FAILED ingest again, from the stage that failed or from the start. Safe to repeat: every
+ * Runs a FAILED ingest again, from the stage that failed (no later than classify when a later version
+ * of the document has arrived meanwhile) or from the start. Safe to repeat: every
  * stage is idempotent, the 档号 is kept (or voided and reissued, recorded, if classification now puts
  * the document elsewhere), the AIP is built once and deposited write-once, so a replay never yields a
  * second AIP or a second number. The request is the transition's audit event, naming who asked.
@@ -47,7 +50,11 @@ export async function replayIngest(deps: { catalog: Catalog; queues: StageQueues
   const ingest = await deps.catalog.getIngest(ingestId);
   if (!ingest) throw new OperationError(`no ingest ${ingestId}`);
   if (ingest.status !== 'FAILED') throw new OperationError(`ingest ${ingestId} is ${ingest.status}, not FAILED; only failed ingests are replayed`);
-  const stage: Stage = request.from === 'start' ? 'fetch' : (ingest.failedStage ?? 'fetch');
+  let stage: Stage = request.from === 'start' ? 'fetch' : (ingest.failedStage ?? 'fetch');
+  // A version a later one has overtaken goes back through classify, where the version rules settle it
+  // (superseded), rather than be filed beside the later one under a 档号 of its own.
+  const overtaken = (await documentVersionsOf(deps.catalog.pool, ingestId)).some((v) => v.version > ingest.version && v.status !== 'FAILED');
+  if (overtaken && STAGES.indexOf(stage) > STAGES.indexOf('classify')) stage = 'classify';
   await clearFinishedJobs(deps.queues, ingestId, stage);
   try {
     await deps.catalog.transition(ingestId, { event: 'replay', actor: request.actor, stage, ...(request.reason ? { payload: { reason: request.reason } } : {}) });
@@ -100,7 +107,8 @@ export async function replayBulk(
 /**
  * What a person decides about a document waiting in REVIEW:
  * - file: under this category and retention (a 档号 in that class: kept if it already holds one there,
- *   else the old one voided and a new one taken);
+ *   else the old one voided and a new one taken; a later version of a filed document filed in that
+ *   version's class becomes a new version of the same item, under its 档号);
  * - retry: run the stage it waits at again, keeping its decision (the cause was fixed: a conversion
  *   policy, a tool); only after convert or validate;
  * - exclude, quarantine: with the reason (any 档号 it held is voided).
@@ -117,7 +125,7 @@ const CONTINUE_AFTER: Partial<Record<Stage, Stage>> = { classify: 'convert', con
 interface Settlement {
   /** Where the pipeline continues, or none for exclude (the outcome is reached at once). */
   next: Stage | undefined;
-  classify?: { decision: Omit<ClassificationRecord, 'referenceCode' | 'itemNumber'>; numbering?: { itemClass: ItemClass; format: (item: number) => string } };
+  classify?: { decision: ClassificationDecisionInput; numbering?: { itemClass: ItemClass; format: (item: number) => string } };
 }
 
 /** Checks the decision against the schedule and the place the document waits; says what settling means. */

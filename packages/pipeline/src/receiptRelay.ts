@@ -22,18 +22,19 @@ export async function publishPendingReceipts(deps: ReceiptRelayDeps, options: { 
   const published: string[] = [];
   const batchSize = options.batchSize ?? 100;
   for (let batch = 0; batch < (options.maxBatches ?? 50); batch++) {
-    const sent = await publishBatch(deps, batchSize, options.ingestId);
+    const { sent, later } = await publishBatch(deps, batchSize, options.ingestId);
     published.push(...sent);
-    // One ingest's next receipt becomes claimable only once the one before it is sent.
-    if (sent.length === 0 || (!options.ingestId && sent.length < batchSize)) break;
+    // One ingest's next receipt becomes claimable only once the one before it is sent: for one
+    // ingest, go on only while one waits (no empty transaction to find out).
+    if (sent.length === 0 || (options.ingestId ? !later : sent.length < batchSize)) break;
   }
   return published;
 }
 
-async function publishBatch(deps: ReceiptRelayDeps, limit: number, ingestId: string | undefined): Promise<string[]> {
+async function publishBatch(deps: ReceiptRelayDeps, limit: number, ingestId: string | undefined): Promise<{ sent: string[]; later: boolean }> {
   let claimed: PendingReceipt[] = [];
   try {
-    return await inTransaction(deps.catalog.pool, async (tx) => {
+    const sent = await inTransaction(deps.catalog.pool, async (tx) => {
       claimed = await claimPendingReceipts(tx, { limit, ...(ingestId ? { ingestId } : {}) });
       if (claimed.length === 0) return [];
       await deps.producer.send({
@@ -47,6 +48,7 @@ async function publishBatch(deps: ReceiptRelayDeps, limit: number, ingestId: str
       await markReceiptsSent(tx, claimed);
       return claimed.map((r) => r.receiptId);
     });
+    return { sent, later: claimed.some((r) => r.later) };
   } catch (error) {
     if (claimed.length > 0) {
       const { error: name, reason } = describeError(error);

@@ -1,9 +1,10 @@
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { isActive, stageOf, type StageRunEffect } from '@oa-archive/catalog';
 import { nextStage, type Stage } from '@oa-archive/contracts';
 import { ingestLogger, type Logger } from '@oa-archive/observability';
 import type { PipelineDeps, StageHandler, StageResult } from './context.ts';
-import { describeError, isRetryable, StageTimeoutError, UnknownIngestError } from './errors.ts';
+import { describeError, isRetryable, StageDeferredError, StageTimeoutError, UnknownIngestError } from './errors.ts';
+import { runInStage } from './instrumentation.ts';
 import { queueNameOf, receiptJobKeyOf, type StageJobData } from './queues.ts';
 import { reconcileIngest } from './recovery/reconciler.ts';
 
@@ -15,7 +16,7 @@ import { reconcileIngest } from './recovery/reconciler.ts';
  * duplicate, or one a stalled worker still held) does nothing but make sure the ingest's current
  * stage has its job. The stage's deadline is enforced here, not by the job's lock.
  */
-export async function runStage(stage: Stage, handler: StageHandler, deps: PipelineDeps, job: Job<StageJobData>): Promise<void> {
+export async function runStage(stage: Stage, handler: StageHandler, deps: PipelineDeps, job: Job<StageJobData>, token?: string): Promise<void> {
   const { ingestId, eventId } = job.data;
   const attempt = job.attemptsMade + 1;
   const attempts = job.opts.attempts ?? 1;
@@ -43,6 +44,12 @@ export async function runStage(stage: Stage, handler: StageHandler, deps: Pipeli
     effect = await deps.catalog.completeStage(ingestId, stage, { attempt, startedAt, finishedAt, detail: result.detail }, { ...(next ? { next } : {}), ...(result.outcome ? { outcome: result.outcome } : {}) });
     deps.metrics?.stageDuration.observe({ stage, result: 'succeeded' }, (finishedAt.getTime() - startedAt.getTime()) / 1000);
   } catch (error) {
+    // Not a failure: the job comes back later without spending an attempt (it needs its worker's token).
+    if (error instanceof StageDeferredError && token) {
+      log.info({ delayMs: error.delayMs }, `stage deferred: ${error.message}`);
+      await job.moveToDelayed(Date.now() + error.delayMs, token);
+      throw new DelayedError();
+    }
     const retryable = isRetryable(error);
     const final = !retryable || attempt >= attempts;
     const { error: errorName, reason } = describeError(error);
@@ -118,7 +125,8 @@ export const DEFAULT_STALLED_INTERVAL_MS = 15_000;
 export const DEFAULT_MAX_STALLED_COUNT = 2;
 
 export function createStageWorker(stage: Stage, handler: StageHandler, deps: PipelineDeps, options: StageWorkerOptions): Worker<StageJobData> {
-  const worker = new Worker<StageJobData>(queueNameOf(stage), (job) => runStage(stage, handler, deps, job), {
+  // In the stage's scope: what the attempt costs (S3 requests, processes) is counted against the stage.
+  const worker = new Worker<StageJobData>(queueNameOf(stage), (job, token) => runInStage(stage, () => runStage(stage, handler, deps, job, token)), {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,

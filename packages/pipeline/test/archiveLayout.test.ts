@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { archiveComponentKeyOf, archivePrefixOf, filedPrefixOf, idSegment, safeSegment } from '../src/index.ts';
+import { archiveComponentKeyOf, archivePrefixOf, filedPrefixOf, filedVersionPrefixOf, idSegment, safeSegment } from '../src/index.ts';
 
 describe('archive object keys', () => {
   it('never let an OA file name become a path', () => {
@@ -57,5 +57,16 @@ describe('quarantine object keys', () => {
 
   it('maps the same id to the same segment every time (a replayed deposit finds its objects)', () => {
     expect(idSegment('发文（2025）1号')).toBe(idSegment('发文（2025）1号'));
+  });
+});
+
+describe('where versions of a filed item lie', () => {
+  it('puts a later version beside the first bag, never inside it', () => {
+    const first = filedPrefixOf({ referenceCode: 'A182-WS·2025-Y-BGS-0001', year: 2025, category: 'WS', retention: 'Y' }, 'A182');
+    const second = filedVersionPrefixOf(first, 2);
+    expect(second).toBe('A182/2025/WS/Y/A182-WS·2025-Y-BGS-0001.v2');
+    // A listing of the first bag (its prefix and a slash) never reaches into the second.
+    expect(`${second}/bagit.txt`.startsWith(`${first}/`)).toBe(false);
+    expect(filedVersionPrefixOf(first, 12)).not.toBe(filedVersionPrefixOf(first, 1));
   });
 });

@@ -146,4 +146,15 @@ describe('replay', () => {
     expect(await queues.queue('convert').getJobState(jobIdOf(id, 'convert'))).toBe('waiting');
     await expect(replayIngest(deps(), id, { from: 'start', actor: 'ops-1' })).rejects.toThrow(/is IN_PROGRESS, not FAILED/);
   });
+
+  it('replays a version a later one has overtaken from classify, where the version rules settle it', async () => {
+    const documentId = `RV-${++n}`;
+    const event = exampleEventFor(documentId);
+    const v1 = `ing_rv_${n}_v1`;
+    await seedIngestAt(db.catalog, v1, event, { status: 'FAILED', stage: 'convert' });
+    // Version 2 arrived meanwhile (a failed one would not count).
+    await db.catalog.recordIngest(`ing_rv_${n}_v2`, { ...event, id: `${event.id}-v2`, data: { ...event.data, version: 2 } });
+    expect(await replayIngest(deps(), v1, { from: 'failed', actor: 'ops-1' })).toEqual({ ingestId: v1, stage: 'classify' });
+    expect(await queues.queue('classify').getJobState(jobIdOf(v1, 'classify'))).toBe('waiting');
+  });
 });

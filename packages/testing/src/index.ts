@@ -5,6 +5,9 @@ import { createLogger } from '@oa-archive/observability';
 
 /** Helpers for tests that run against the real services of infra/local. */
 
+export { CallbackReceiver, unusedPort } from './callbackReceiver.ts';
+export type { ReceivedCallback } from './callbackReceiver.ts';
+
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }

@@ -10,12 +10,20 @@
  *   archive replay --bulk [--stage S] [--error-class E] [--source S] [--since T] [--until T] [--dry-run] [--rate N]
  *   archive review settle <ingest id> --file WS:D30 | --retry | --exclude "why" | --quarantine "why"
  *   archive reconcile-jobs                         one reconciler pass: put ingests whose stage job was lost back at their stage
+ *   archive reconcile --source S --since T --until T [--json]
+ *                                                 completeness (应归尽归): what the OA finalized in the period that the
+ *                                                 archive never received, or has not finished; exit 1 if anything is missing
+ *   archive fixity [--all | --ingest a,b | --since T] [--rate BYTES_PER_S]   fixity audit of AIPs (default: those due), as a table
+ *   archive fixity replicate [--ingest a,b] | fixity premis <ingest id>       second copy now | fixity events as PREMIS XML
  *   archive token create --name N --role viewer|operator|admin  |  archive token revoke --name N
  *   archive redrive [--limit N]                    dead-lettered records back to their topic (200 a call by default)
  *   archive reconsume --since T --until T          publish a window of the finalized topic again
+ *   archive callbacks [summary] | callbacks list [--state dead|pending|delivered] [--source S]
+ *   archive callbacks redrive <id> … | callbacks redrive --all [--source S] [--note why]
+ *                                                 callbacks to the OA: what waits, the dead letters, re-drive them (audited)
  *   archive await --documents a,b [--source S] [--timeout 120]
  *                                                 wait until the documents have an outcome; without --documents, reads
- *                                                 ids or the simulator's `publish` JSON lines on stdin
+ *                                                 ids or the simulator's JSON lines on stdin (each with its source)
  */
 import { parseArgs } from 'node:util';
 import { text } from 'node:stream/consumers';
@@ -30,10 +38,13 @@ import { classifyDryRun } from './commands/classifyDryRun.ts';
 import { kafkaRepairCommand, replayCommand, reviewCommand, tokenCommand } from './commands/operate.ts';
 import { awaitOutcomes, ingestTable } from './commands/ingests.ts';
 import { reconcileJobsCommand } from './commands/recovery.ts';
+import { reconcileCommand } from './commands/completeness.ts';
+import { fixityCommand } from './commands/fixity.ts';
+import { callbacksCommand } from './commands/callbacks.ts';
 import { loadCliConfig, type CliConfig } from './config.ts';
 
 const USAGE =
-  'usage: archive migrate | audit verify [--read-back] | audit anchor | ingests [--status S] [--source S] | show <id> | classify [--schedule file] | replay … | review settle … | reconcile-jobs | token create|revoke … | await --documents a,b\n';
+  'usage: archive migrate | audit verify [--read-back] | audit anchor | ingests [--status S] [--source S] | show <id> | classify [--schedule file] | replay … | review settle … | reconcile-jobs | reconcile --source S --since T --until T | fixity [--all|--ingest a,b|--since T] | token create|revoke … | callbacks [list|redrive] … | await --documents a,b\n';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -61,6 +72,10 @@ const { positionals, values } = parseArgs({
     name: { type: 'string' },
     role: { type: 'string' },
     as: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    all: { type: 'boolean', default: false },
+    ingest: { type: 'string' },
+    state: { type: 'string' },
   },
 });
 const [command, sub] = positionals;
@@ -111,7 +126,7 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
     const status = values.status?.toUpperCase();
     if (status && !INGEST_STATUSES.includes(status as IngestStatus)) throw new Error(`--status must be one of ${INGEST_STATUSES.join(', ')}`);
     const ingests = await catalog.listIngests({ ...(status ? { status: status as IngestStatus } : {}), ...(values.source ? { source: values.source } : {}), limit: Number(values.limit) });
-    out(await ingestTable(catalog, ingests));
+    out(await ingestTable(catalog, ingests, config.ARCHIVE_LOCALE));
     out(`\n${Object.entries(await catalog.countByStatus(values.source)).map(([s, n]) => `${s} ${n}`).join(' · ') || 'no ingests yet'}`);
     return 0;
   }
@@ -139,24 +154,49 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
     return 0;
   }
   if (command === 'token') return tokenCommand(catalog, sub, values, out);
+  if (command === 'callbacks') return callbacksCommand(catalog, sub, positionals.slice(2), values, values.as ?? process.env.USER ?? 'cli', out);
   if (command === 'redrive' || command === 'reconsume') return kafkaRepairCommand(config, catalog, command, values, out);
   if (command === 'replay') return replayCommand(config, catalog, sub, values, out);
   if (command === 'review') return reviewCommand(config, catalog, sub, positionals[2], values, out);
+  if (command === 'fixity') return fixityCommand(config, catalog, sub, positionals[2], values, out);
+  if (command === 'reconcile') return reconcileCommand(config, catalog, values, out);
   if (command === 'reconcile-jobs') return reconcileJobsCommand(config, catalog, values.as ?? process.env.USER ?? 'cli', out);
   if (command === 'await') {
-    // Ids as a list, or the simulator's `publish` output (JSON lines with documentId) on stdin.
-    const ids = values.documents
-      ? values.documents.split(',').map((s) => s.trim()).filter(Boolean)
-      : (await text(process.stdin)).split('\n').map((line) => line.trim()).filter(Boolean).map((line) => (line.startsWith('{') ? String(JSON.parse(line).documentId) : line));
-    if (ids.length === 0) throw new Error('no document ids given (--documents a,b or one per line on stdin)');
-    const done = await awaitOutcomes(catalog, {
-      source: values.source ?? 'oa-simulator',
-      documentIds: ids,
-      timeoutMs: Number(values.timeout) * 1000,
-      onProgress: (n) => process.stderr.write(`\r${n}/${ids.length} documents have an outcome`),
-    });
+    // Ids as a list, or the simulator's JSON lines (documentId, and the source when it says) on stdin.
+    const fallback = values.source ?? 'oa-simulator';
+    const wanted = values.documents
+      ? values.documents.split(',').map((s) => s.trim()).filter(Boolean).map((documentId) => ({ source: fallback, documentId }))
+      : (await text(process.stdin))
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean)
+          .map((line) => (line.startsWith('{') ? { source: String(JSON.parse(line).source ?? fallback), documentId: String(JSON.parse(line).documentId) } : { source: fallback, documentId: line }));
+    if (wanted.length === 0) throw new Error('no document ids given (--documents a,b or one per line on stdin)');
+    const bySource = Map.groupBy(wanted, (w) => w.source);
+    const progress = new Map<string, number>();
+    const groups = await Promise.all(
+      [...bySource].map(([source, documents]) =>
+        awaitOutcomes(catalog, {
+          source,
+          documentIds: documents.map((d) => d.documentId),
+          timeoutMs: Number(values.timeout) * 1000,
+          onProgress: (n) => {
+            progress.set(source, n);
+            process.stderr.write(`\r${[...progress.values()].reduce((a, b) => a + b, 0)}/${wanted.length} documents have an outcome`);
+          },
+        }),
+      ),
+    );
     process.stderr.write('\n');
-    out(await ingestTable(catalog, done));
+    const done = groups.flat();
+    out(await ingestTable(catalog, done, config.ARCHIVE_LOCALE));
+    if (bySource.size > 1) {
+      // Per source (one per way in, in the demo): how many arrived and how they ended.
+      for (const [source, ingests] of Map.groupBy(done, (i) => i.source)) {
+        const outcomes = [...Map.groupBy(ingests, (i) => i.status)].map(([status, list]) => `${status} ${list.length}`).join(' · ');
+        out(`${source.padEnd(14)} ${String(ingests.length).padStart(3)} documents: ${outcomes}`);
+      }
+    }
     return done.every((i) => i.status !== 'FAILED') ? 0 : 1;
   }
   process.stderr.write(USAGE);

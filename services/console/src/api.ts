@@ -1,20 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { appendAuditEvent, inTransaction, reviewQueue, searchIngests, timelinessByDepartment } from '@oa-archive/catalog';
+import { appendAuditEvent, callbackDeliveryOf, CALLBACK_STATES, classificationOf, inTransaction, redriveCallbackDeliveries, reviewQueue, searchIngests, timelinessByDepartment } from '@oa-archive/catalog';
 import { isStage, STAGES } from '@oa-archive/contracts';
 import { reconsumeWindow, redriveDeadLetters } from '@oa-archive/kafka';
 import { OperationError, replayBulk, replayIngest, settleReview } from '@oa-archive/pipeline';
+import { render } from '@oa-archive/messages';
 import { toCsv } from './csv.ts';
+import { localeOf } from './locale.ts';
+import { refusalOf, suggestionOf } from './reviewPolicy.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { date, issuesOf, searchQuery, timelinessQuery } from './params.ts';
-import { ingestDetail, overview, reconcilerView } from './queries.ts';
+import { callbacksView, ingestDetail, overview, reconcilerView } from './queries.ts';
 
 /** Every admin action is itself an audit event naming who did it. */
 async function auditAction(deps: ConsoleDeps, request: FastifyRequest, ingestId: string | null, action: string, payload: Record<string, unknown>) {
   await inTransaction(deps.catalog.pool, (tx) => appendAuditEvent(tx, { ingestId, type: `console.${action}`, actor: `person:${request.principal!.name}`, payload }));
 }
 
+
+const callbacksQuery = z.object({
+  state: z.enum(CALLBACK_STATES as ['pending', 'delivered', 'dead']).default('dead'),
+  source: z.string().max(200).optional(),
+  limit: z.coerce.number().int().positive().max(5000).default(200),
+});
+const redriveBody = z.object({ reason: z.string().max(500).optional() });
+const redriveAllBody = z.object({ source: z.string().max(200).optional(), reason: z.string().max(500).optional() });
 
 const replayBody = z.object({ from: z.enum(['failed', 'start']).default('failed'), reason: z.string().max(500).optional() });
 
@@ -33,7 +44,8 @@ const bulkBody = z.object({
 });
 
 const reviewBody = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('file'), category: z.string().regex(/^[A-Z]{2}$/), retention: z.enum(['Y', 'D30', 'D10']), organisationCode: z.string().optional(), note: z.string().max(500).optional() }),
+  // `confirmed`: the person saw that the retention departs from the rule's and confirmed it (see reviewPolicy.ts).
+  z.object({ action: z.literal('file'), category: z.string().regex(/^[A-Z]{2}$/), retention: z.enum(['Y', 'D30', 'D10']), organisationCode: z.string().optional(), note: z.string().max(500).optional(), confirmed: z.boolean().optional() }),
   z.object({ action: z.literal('retry'), note: z.string().max(500).optional() }),
   z.object({ action: z.literal('exclude'), note: z.string().min(1).max(500) }),
   z.object({ action: z.literal('quarantine'), note: z.string().min(1).max(500) }),
@@ -113,9 +125,42 @@ export async function registerApi(app: FastifyInstance, deps: ConsoleDeps): Prom
   // What the reconciler did lately (from the audit trail) and the receipts still waiting for Kafka.
   app.get('/api/reconciler', { config: { role: 'viewer' } }, async () => reconcilerView(deps));
 
+  // Callbacks to the OA: per source, and the dead letters (after the last attempt) to re-drive.
+  app.get('/api/callbacks', { config: { role: 'viewer' } }, async (request, reply) => {
+    const query = callbacksQuery.safeParse(request.query);
+    if (!query.success) return reply.code(400).send(bad(query.error));
+    return callbacksView(deps, query.data);
+  });
+
+  // A re-drive is audited (callback.redriven, naming who) in the transaction that makes it.
+  app.post<{ Params: { id: string } }>('/api/callbacks/:id/redrive', { config: { role: 'operator' } }, async (request, reply) => {
+    const body = redriveBody.safeParse(request.body ?? {});
+    if (!body.success) return reply.code(400).send(bad(body.error));
+    const id = Number(request.params.id);
+    if (!Number.isSafeInteger(id) || id <= 0) return reply.code(404).send({ error: `no callback delivery ${request.params.id}` });
+    const [redriven] = await redriveCallbackDeliveries(deps.catalog.pool, { ids: [id] }, `person:${request.principal!.name}`, body.data.reason);
+    if (redriven) return { redriven: [redriven] };
+    const delivery = await callbackDeliveryOf(deps.catalog.pool, id);
+    if (!delivery) return reply.code(404).send({ error: `no callback delivery ${id}` });
+    return reply.code(409).send({ error: `callback delivery ${id} is ${delivery.state}, not dead: only dead letters are re-driven` });
+  });
+
+  app.post('/api/callbacks/redrive', { config: { role: 'admin' } }, async (request, reply) => {
+    const body = redriveAllBody.safeParse(request.body ?? {});
+    if (!body.success) return reply.code(400).send(bad(body.error));
+    const redriven = await redriveCallbackDeliveries(deps.catalog.pool, { all: true, ...(body.data.source ? { source: body.data.source } : {}) }, `person:${request.principal!.name}`, body.data.reason);
+    return { redriven };
+  });
+
   app.post<{ Params: { id: string } }>('/api/review/:id', { config: { role: 'admin' } }, async (request, reply) => {
     const body = reviewBody.safeParse(request.body ?? {});
     if (!body.success) return reply.code(400).send(bad(body.error));
+    if (body.data.action === 'file') {
+      // Filing against the rule's retention (or 永久 unasked) takes a reason and a confirmation: refused otherwise.
+      const suggestion = suggestionOf(await classificationOf(deps.catalog.pool, request.params.id), deps.schedule);
+      const refusal = refusalOf(body.data, suggestion);
+      if (refusal) return reply.code(400).send({ error: render(refusal.code, refusal.params, localeOf(request)), code: refusal.code, params: refusal.params, suggestion: suggestion ?? null });
+    }
     try {
       const result = await settleReview(deps, request.params.id, body.data, request.principal!.name);
       await auditAction(deps, request, request.params.id, 'review-settled', { ...body.data });

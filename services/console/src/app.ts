@@ -2,10 +2,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { registerApi } from './api.ts';
+import { registerCompleteness } from './completenessPage.ts';
+import { registerDeadlineApi } from './deadlines.ts';
 import { authorize } from './auth.ts';
 import { fastifyTrustProxy } from './config.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { createMetrics } from './metrics.ts';
+import { registerLocaleSwitch } from './locale.ts';
 import { registerPages } from './pages.ts';
 import { registerQueueBoards } from './queueBoard.ts';
 
@@ -31,7 +34,10 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
   });
 
   await registerApi(app, deps);
+  registerLocaleSwitch(app);
   await registerPages(app, deps);
+  registerCompleteness(app, deps);
+  registerDeadlineApi(app, deps);
 
   await registerQueueBoards(app, deps);
   return app;

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { databaseEnv, int, kafkaEnv, loadConfig, logEnv, pipelineEnv, redisEnv } from '@oa-archive/config';
+import { LOCAL_SOURCES_FILE } from '@oa-archive/gateway';
 
 /** Names proxy-addr (Fastify's trustProxy) understands for well-known ranges. */
 const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -62,8 +63,37 @@ export const consoleEnv = z.object({
   /** The intake consumer group whose lag the overview shows. */
   KAFKA_GROUP_ID: z.string().min(1).default('archive-intake'),
   RETENTION_SCHEDULE: z.string().min(1).optional(),
+  /** The gateway's sources file: where the completeness page asks each OA what it finalized. */
+  GATEWAY_SOURCES_FILE: z.string().min(1).default(LOCAL_SOURCES_FILE),
   /** Bulk replays enqueue at most this many ingests a second. */
   REPLAY_PER_SECOND: z.coerce.number().positive().default(5),
+  /** Dates and times on the pages are shown in the agency's time zone (an IANA name). */
+  AGENCY_TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not an IANA time zone, e.g. Asia/Shanghai'),
+  /**
+   * Department names by OA department code, as JSON ({"BGS":"办公室"}); they add to (and override)
+   * the names the retention schedule gives (agency.departmentNames). Pages show the name, the code in small print.
+   */
+  DEPARTMENTS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return z.record(z.string().min(1), z.string().min(1)).parse(JSON.parse(text));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'DEPARTMENTS must be a JSON object of department code → name, e.g. {"BGS":"办公室"}' });
+        return z.NEVER;
+      }
+    }),
 });
 export type ConsoleConfig = z.infer<typeof consoleEnv>;
 

@@ -1,4 +1,5 @@
 /** Minimal server-side HTML: escaped by default, no client framework, no build step. */
+import { DEFAULT_LOCALE, isMessageCode, translator, type Locale, type MessageCode } from '@oa-archive/messages';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escape = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -33,7 +34,8 @@ th{background:#eef1f5}.cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{backgro
 .card b{font-size:1.4rem;display:block}.FILED{color:#1b7a3a}.FAILED{color:#b3261e}.REVIEW{color:#9a6700}.QUARANTINED{color:#6f42c1}.EXCLUDED{color:#57606a}
 .pass{color:#1b7a3a}.fail{color:#b3261e}code{font-size:.8rem;word-break:break-all}button{padding:.3rem .8rem;cursor:pointer}
 form.inline{display:inline-flex;gap:.4rem;align-items:center;flex-wrap:wrap}input,select{padding:.25rem}.muted{color:#57606a;font-size:.85rem}
-.msg{background:#fff8c5;border:1px solid #d4a72c;padding:.5rem;margin:.5rem 0}`;
+.msg{background:#fff8c5;border:1px solid #d4a72c;padding:.5rem;margin:.5rem 0}
+.code{font-size:.75rem;font-family:monospace}#review td{min-width:4rem}#review .why{margin-top:.3rem}#review ul.findings,#review ol.components{margin:.3rem 0;padding-left:1.2rem}`;
 
 const SCRIPT = `
 async function act(url, body){
@@ -43,10 +45,34 @@ async function act(url, body){
   if(r.ok) setTimeout(()=>location.reload(),800);
 }`;
 
-export function page(title: string, principal: { name: string; role: string } | undefined, body: Html): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escape(title)} · OA archive</title><style>${STYLE}</style><script>${SCRIPT}</script></head><body>
-<header><strong>OA archive</strong><a href="/">Overview</a><a href="/ingests">Ingests</a><a href="/review">Review queue</a><a href="/reconciler">Reconciler</a><a href="/timeliness">Timeliness</a><a href="/queues">Queues (bull-board)</a>${principal?.role === 'admin' ? '<a href="/queues-admin">Manage queues</a>' : ''}
-${principal ? `<span class="who">${escape(principal.name)} (${escape(principal.role)}) · <a href="/logout">log out</a></span>` : ''}</header>
+/** What the page chrome needs besides title and body: the reader's language and where the language switch returns to. */
+export interface PageChrome {
+  locale: Locale;
+  /** The path (with query) of this page: the language switch brings the reader back to it. */
+  path: string;
+}
+
+const NAV: [string, MessageCode][] = [
+  ['/', 'nav.overview'],
+  ['/ingests', 'nav.ingests'],
+  ['/review', 'nav.review'],
+  ['/reconciler', 'nav.reconciler'],
+  ['/callbacks', 'nav.callbacks'],
+  ['/timeliness', 'nav.timeliness'],
+  ['/completeness', 'nav.completeness'],
+  ['/queues', 'nav.queues'],
+];
+
+export function page(title: string, principal: { name: string; role: string } | undefined, body: Html, chrome: PageChrome = { locale: DEFAULT_LOCALE, path: '/' }): string {
+  const t = translator(chrome.locale);
+  const back = encodeURIComponent(chrome.path);
+  // The other language, offered on every page; the choice is kept in a cookie (see locale.ts).
+  const other = chrome.locale === 'en' ? html`<a href="/lang/zh-CN?next=${back}" id="lang-switch" lang="zh-CN">中文</a>` : html`<a href="/lang/en?next=${back}" id="lang-switch" lang="en">English</a>`;
+  const role = principal && isMessageCode(`role.${principal.role}`) ? t(`role.${principal.role}` as MessageCode) : principal?.role;
+  const script = SCRIPT.replace("'done: '", JSON.stringify(t('page.done'))).replace("'refused ('", JSON.stringify(`${t('page.refused')} (`));
+  return `<!doctype html><html lang="${chrome.locale}"><head><meta charset="utf-8"><title>${escape(title)} · ${escape(t('app.name'))}</title><style>${STYLE}</style><script>${script}</script></head><body>
+<header><strong>${escape(t('app.name'))}</strong>${NAV.map(([href, code]) => `<a href="${href}">${escape(t(code))}</a>`).join('')}${principal?.role === 'admin' ? `<a href="/queues-admin">${escape(t('nav.queuesAdmin'))}</a>` : ''}
+<span class="who">${principal ? `${escape(principal.name)} (${escape(role)}) · <a href="/logout">${escape(t('nav.logout'))}</a> · ` : ''}${other.value}</span></header>
 <main><h1>${escape(title)}</h1><div id="msg" class="msg" hidden></div>${body.value}</main></body></html>`;
 }
 

@@ -1,6 +1,7 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { STAGES } from '@oa-archive/contracts';
 import type { ConsoleDeps } from './deps.ts';
+import { overdueNow } from './deadlines.ts';
 import { consumerLag } from './queries.ts';
 
 /**
@@ -36,6 +37,17 @@ export function createMetrics(deps: ConsoleDeps): Registry {
     registers: [registry],
     async collect() {
       for (const p of await consumerLag(deps).catch(() => [])) this.set({ partition: String(p.partition) }, p.lag);
+    },
+  });
+  new Gauge({
+    name: 'oa_archive_filing_overdue',
+    help: 'Documents past their filing deadline (归档时间节点, retention schedule `filing`) and not filed, per OA department',
+    labelNames: ['department'],
+    registers: [registry],
+    async collect() {
+      // Reset first: a department whose last overdue document was filed must drop to nothing, not keep its old count.
+      this.reset();
+      for (const row of (await overdueNow(deps)).byDepartment) this.set({ department: row.department }, row.overdue);
     },
   });
   return registry;

@@ -1,39 +1,44 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticateToken, reviewQueue, searchIngests, timelinessByDepartment } from '@oa-archive/catalog';
+import { authenticateToken, searchIngests, timelinessByDepartment } from '@oa-archive/catalog';
 import { INGEST_STATUSES, STAGES } from '@oa-archive/contracts';
 import { SESSION_COOKIE } from './auth.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { barChart, html, page, type Html } from './html.ts';
 import { issuesOf, searchQuery, timelinessQuery, withoutEmpty } from './params.ts';
-import { ingestDetail, overview, reconcilerView } from './queries.ts';
+import { callbacksView, overview, reconcilerView } from './queries.ts';
+import { registerIngestPage } from './ingestPage.ts';
+import { localeOf } from './locale.ts';
+import { registerReviewPage } from './reviewPage.ts';
+import { deadlineSection } from './deadlines.ts';
 import { safeNextPath } from './safeNext.ts';
+import { departmentNamesOf, viewOf } from './view.ts';
 
 const QUEUE_COLOURS = { waiting: '#8fb3de', active: '#2f6fb5', delayed: '#d4a72c', failed: '#b3261e', completed: '#9fc9a8' };
 const OUTCOME_COLOURS = { FILED: '#1b7a3a', EXCLUDED: '#8c959f', QUARANTINED: '#6f42c1', REVIEW: '#d4a72c', FAILED: '#b3261e' };
-const seconds = (s: number | null) => (s === null ? '—' : s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : s < 172800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86400).toFixed(1)} d`);
 
 function send(reply: FastifyReply, request: FastifyRequest, title: string, body: Html) {
-  return reply.type('text/html; charset=utf-8').send(page(title, request.principal, body));
+  return reply.type('text/html; charset=utf-8').send(page(title, request.principal, body, { locale: localeOf(request), path: request.url }));
 }
 
 export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
   // request.protocol is https over TLS, or when a trusted proxy (CONSOLE_TRUST_PROXY) says so.
   const secureCookie = (request: FastifyRequest) => deps.config.CONSOLE_COOKIE_SECURE === 'always' || request.protocol === 'https';
 
-  app.get<{ Querystring: { next?: string; failed?: string } }>('/login', async (request, reply) =>
-    send(
+  app.get<{ Querystring: { next?: string; failed?: string } }>('/login', async (request, reply) => {
+    const { t } = viewOf(request, deps);
+    return send(
       reply,
       request,
-      'Log in',
-      html`${request.query.failed ? html`<p class="fail">That token is not valid.</p>` : ''}
+      t('login.title'),
+      html`${request.query.failed ? html`<p class="fail">${t('login.failed')}</p>` : ''}
         <form method="post" action="/login" class="inline">
           <input type="hidden" name="next" value="${safeNextPath(request.query.next)}" />
-          <label>API token <input type="password" name="token" size="50" autocomplete="off" required /></label>
-          <button type="submit">Log in</button>
+          <label>${t('login.token')} <input type="password" name="token" size="50" autocomplete="off" required /></label>
+          <button type="submit">${t('login.submit')}</button>
         </form>
-        <p class="muted">Create one with <code>pnpm archive token create --name &lt;you&gt; --role viewer|operator|admin</code>.</p>`,
-    ),
-  );
+        <p class="muted">${t('login.hint')} <code>pnpm archive token create --name &lt;you&gt; --role viewer|operator|admin</code></p>`,
+    );
+  });
 
   app.post<{ Body: { token?: string; next?: string } }>('/login', async (request, reply) => {
     const token = request.body?.token?.trim() ?? '';
@@ -52,39 +57,49 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
 
   app.get('/', { config: { role: 'viewer' } }, async (request, reply) => {
     const o = await overview(deps);
+    const v = viewOf(request, deps);
+    const { t } = v;
     const lag = Array.isArray(o.consumer.lag) ? o.consumer.lag : [];
     const hours = [...new Set(o.outcomesPerHour.map((r) => r.hour))];
     return send(
       reply,
       request,
-      'Overview',
+      t('overview.title'),
       html`<div class="cards">
-          ${INGEST_STATUSES.map((s) => html`<div class="card"><span class="${s}">${s}</span><b data-status="${s}">${o.statuses[s] ?? 0}</b></div>`)}
-          <div class="card">intake<b>${lag.some((p) => p.stalledSince) ? html`<span class="fail">stalled</span>` : o.consumer.intake?.paused ? 'paused' : 'consuming'}</b><span class="muted">lag ${lag.reduce((a, p) => a + p.lag, 0)}</span></div>
+          ${INGEST_STATUSES.map((s) => html`<div class="card"><span class="${s}">${v.label('status', s)}</span><b data-status="${s}">${o.statuses[s] ?? 0}</b></div>`)}
+          <div class="card">${t('overview.intake')}<b>${lag.some((p) => p.stalledSince) ? html`<span class="fail">${t('overview.stalled')}</span>` : o.consumer.intake?.paused ? t('overview.paused') : t('overview.consuming')}</b><span class="muted">${t('overview.lag', { count: lag.reduce((a, p) => a + p.lag, 0) })}</span></div>
+          <div class="card" id="custody">custody<b>${o.custody.failed ? html`<span class="fail">${o.custody.failed} AIP(s) failed fixity</span>` : 'intact'}</b><span class="muted">${o.custody.overdue} overdue · ${o.custody.replication.pending + o.custody.replication.failed} awaiting 2nd copy</span></div>
         </div>
-        <h2>Stage queues</h2>
-        ${barChart(STAGES.map((s) => ({ label: s, values: o.queues[s] })), QUEUE_COLOURS)}
-        <table id="queues"><tr><th>stage</th>${Object.keys(QUEUE_COLOURS).map((k) => html`<th>${k}</th>`)}<th>runs last hour</th><th>last day</th><th>p50 / p95 last day</th></tr>
+        ${o.custody.failedAips.length
+          ? html`<h2>AIPs that failed their fixity audit</h2><p class="muted">See docs/custody.md: what to do on a failure; <code>archive fixity --ingest ID</code> audits again.</p>
+              <table id="fixity-failures"><tr><th>ingest</th><th>prefix</th><th>copy</th><th>last audit</th><th>findings</th></tr>${o.custody.failedAips.map(
+                (a) => html`<tr><td><a href="/ingests/${a.ingestId}">${a.ingestId}</a></td><td>${a.prefix}</td><td>${a.copy}</td><td>${a.lastAuditAt.toISOString()}</td>
+                  <td class="muted">${a.findings.slice(0, 5).map((f) => `${f.path}: ${f.problem}`).join('; ')}</td></tr>`,
+              )}</table>`
+          : ''}
+        <h2>${t('overview.stageQueues')}</h2>
+        ${barChart(STAGES.map((s) => ({ label: v.label('stage', s), values: o.queues[s] })), QUEUE_COLOURS)}
+        <table id="queues"><tr><th>${t('col.stage')}</th>${Object.keys(QUEUE_COLOURS).map((k) => html`<th>${k}</th>`)}<th>${t('overview.runsLastHour')}</th><th>${t('overview.lastDay')}</th><th>${t('overview.p50p95')}</th></tr>
           ${STAGES.map((s) => {
             const hour = o.stages.lastHour.find((x) => x.stage === s);
             const day = o.stages.lastDay.find((x) => x.stage === s);
-            return html`<tr data-stage="${s}"><td>${s}</td>${Object.keys(QUEUE_COLOURS).map((k) => html`<td data-state="${k}">${o.queues[s][k] ?? 0}</td>`)}
-              <td>${hour ? `${hour.succeeded} ok, ${hour.failed} failed` : '0'}</td><td>${day ? `${day.succeeded} ok, ${day.failed} failed` : '0'}</td>
-              <td>${day ? `${seconds(day.p50Seconds)} / ${seconds(day.p95Seconds)}` : '—'}</td></tr>`;
+            return html`<tr data-stage="${s}"><td>${v.label('stage', s)} <span class="muted code">${s}</span></td>${Object.keys(QUEUE_COLOURS).map((k) => html`<td data-state="${k}">${o.queues[s][k] ?? 0}</td>`)}
+              <td>${hour ? t('overview.okFailed', { ok: hour.succeeded, failed: hour.failed }) : '0'}</td><td>${day ? t('overview.okFailed', { ok: day.succeeded, failed: day.failed }) : '0'}</td>
+              <td>${day ? `${v.duration(day.p50Seconds)} / ${v.duration(day.p95Seconds)}` : '—'}</td></tr>`;
           })}
         </table>
-        <h2>Throughput and latency per stage</h2>
+        <h2>${t('overview.throughput')}</h2>
         ${barChart(STAGES.map((s) => ({ label: s, values: { 'last hour': o.stages.lastHour.find((x) => x.stage === s)?.succeeded ?? 0, 'rest of the day': Math.max(0, (o.stages.lastDay.find((x) => x.stage === s)?.succeeded ?? 0) - (o.stages.lastHour.find((x) => x.stage === s)?.succeeded ?? 0)) } })), { 'last hour': '#2f6fb5', 'rest of the day': '#8fb3de' })}
         ${barChart(STAGES.map((s) => ({ label: s, values: { 'p50 ms': Math.round((o.stages.lastDay.find((x) => x.stage === s)?.p50Seconds ?? 0) * 1000), 'p95 − p50 ms': Math.round(Math.max(0, (o.stages.lastDay.find((x) => x.stage === s)?.p95Seconds ?? 0) - (o.stages.lastDay.find((x) => x.stage === s)?.p50Seconds ?? 0)) * 1000) } })), { 'p50 ms': '#1b7a3a', 'p95 − p50 ms': '#9fc9a8' })}
-        <h2>Outcomes per hour, last day</h2>
-        ${hours.length ? barChart(hours.map((h) => ({ label: h.slice(11, 16), values: Object.fromEntries(o.outcomesPerHour.filter((r) => r.hour === h).map((r) => [r.status, r.count])) })), OUTCOME_COLOURS) : html`<p class="muted">Nothing finished in the last day.</p>`}
-        <h2>Failures by stage and reason</h2>
+        <h2>${t('overview.outcomesPerHour')}</h2>
+        ${hours.length ? barChart(hours.map((h) => ({ label: v.time(h).slice(11, 16), values: Object.fromEntries(o.outcomesPerHour.filter((r) => r.hour === h).map((r) => [r.status, r.count])) })), OUTCOME_COLOURS) : html`<p class="muted">${t('overview.nothingFinished')}</p>`}
+        <h2>${t('overview.failures')}</h2>
         ${o.failures.length
-          ? html`<table><tr><th>stage</th><th>error</th><th>documents</th><th>example</th><th></th></tr>${o.failures.map(
-              (f) => html`<tr><td>${f.stage}</td><td>${f.errorClass}</td><td>${f.count}</td><td class="muted">${f.example}</td><td><a href="/ingests?status=FAILED">see them</a></td></tr>`,
+          ? html`<table><tr><th>${t('col.stage')}</th><th>${t('overview.error')}</th><th>${t('overview.documents')}</th><th>${t('overview.example')}</th><th></th></tr>${o.failures.map(
+              (f) => html`<tr><td>${v.label('stage', f.stage)}</td><td>${f.errorClass}</td><td>${f.count}</td><td class="muted">${f.example}</td><td><a href="/ingests?status=FAILED">${t('overview.seeThem')}</a></td></tr>`,
             )}</table>`
-          : html`<p class="muted">No failed ingests.</p>`}
-        <h2>Kafka consumer (${o.consumer.group})</h2>
+          : html`<p class="muted">${t('overview.noFailures')}</p>`}
+        <h2>${t('overview.consumer', { group: o.consumer.group })}</h2>
         ${Array.isArray(o.consumer.lag)
           ? html`<table id="partitions"><tr><th>partition</th><th>committed</th><th>end</th><th>lag</th><th>state</th></tr>${lag.map(
               (p) => html`<tr data-partition="${p.partition}"><td>${p.partition}</td><td>${p.committed}</td><td>${p.end}</td><td>${p.lag}</td>
@@ -100,88 +115,59 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
     if (!parsed.success) reply.code(400);
     const status = parsed.success ? parsed.data.status : undefined;
     const rows = parsed.success ? await searchIngests(deps.catalog.pool, parsed.data) : [];
+    const v = viewOf(request, deps);
+    const { t } = v;
     return send(
       reply,
       request,
-      'Ingests',
-      html`${parsed.success ? '' : html`<p class="fail">Search not run: ${issuesOf(parsed.error).join('; ')}</p>`}
+      t('ingests.title'),
+      html`${parsed.success ? '' : html`<p class="fail">${t('ingests.searchNotRun', { issues: issuesOf(parsed.error).join('; ') })}</p>`}
         <form method="get" class="inline">
-          <input name="q" value="${q.q ?? ''}" placeholder="document id, 档号 or title" size="34" />
-          <select name="status"><option value="">any status</option>${INGEST_STATUSES.map((s) => html`<option ${s === status ? 'selected' : ''}>${s}</option>`)}</select>
-          <input name="department" value="${q.department ?? ''}" placeholder="department" size="8" />
-          <label>finalized from <input type="date" name="from" value="${q.from ?? ''}" /></label><label>to <input type="date" name="to" value="${q.to ?? ''}" /></label>
-          <button>Search</button></form>
-        <table id="ingests"><tr><th>document</th><th>题名</th><th>dept</th><th>status</th><th>档号</th><th>finalized</th><th>why / failure</th></tr>
+          <input name="q" value="${q.q ?? ''}" placeholder="${t('ingests.searchPlaceholder')}" size="34" />
+          <select name="status"><option value="">${t('ingests.anyStatus')}</option>${INGEST_STATUSES.map((s) => html`<option value="${s}" ${s === status ? 'selected' : ''}>${v.label('status', s)}</option>`)}</select>
+          <select name="department"><option value="">${t('col.department')}</option>${Object.entries(departmentNamesOf(deps)).map(([code, name]) => html`<option value="${code}" ${code === q.department ? 'selected' : ''}>${name}（${code}）</option>`)}</select>
+          <label>${t('ingests.finalizedFrom')} <input type="date" name="from" value="${q.from ?? ''}" /></label><label>${t('ingests.to')} <input type="date" name="to" value="${q.to ?? ''}" /></label>
+          <button>${t('ingests.search')}</button></form>
+        <table id="ingests"><tr><th>${t('col.document')}</th><th>${t('col.title')}</th><th>${t('col.department')}</th><th>${t('col.status')}</th><th>${t('col.referenceCode')}</th><th>${t('col.finalized')}</th><th>${t('col.why')}</th></tr>
           ${rows.map(
-            (r) => html`<tr><td><a href="/ingests/${r.ingestId}">${r.documentId}</a></td><td>${r.title}</td><td>${r.departmentCode}</td><td class="${r.status}">${r.status}</td>
-              <td>${r.referenceCode ?? ''}</td><td>${r.finalizedAt.toISOString().slice(0, 10)}</td><td class="muted">${r.status === 'FAILED' ? `${r.failedStage}: ${r.failureReason}` : r.status === 'FILED' ? '' : (r.explanation ?? '')}</td></tr>`,
+            (r) => html`<tr data-status="${r.status}"><td><a href="/ingests/${r.ingestId}">${r.documentId}</a></td><td>${r.title}</td><td>${v.department(r.departmentCode)}</td><td class="${r.status}">${v.label('status', r.status)}</td>
+              <td>${r.referenceCode ?? ''}</td><td>${v.time(r.finalizedAt)}</td><td class="muted">${r.status === 'FAILED' ? t('ingests.failedAt', { stage: v.label('stage', r.failedStage), reason: r.failureReason }) : r.status === 'FILED' ? '' : (r.explanation ?? '')}</td></tr>`,
           )}</table>`,
     );
   });
 
-  app.get<{ Params: { id: string } }>('/ingests/:id', { config: { role: 'viewer' } }, async (request, reply) => {
-    const d = await ingestDetail(deps, request.params.id);
-    if (!d) return reply.code(404).type('text/html').send(page('Not found', request.principal, html`<p>No ingest ${request.params.id}.</p>`));
-    const i = d.ingest;
-    const canReplay = i.status === 'FAILED' && request.principal && request.principal.role !== 'viewer';
-    return send(
-      reply,
-      request,
-      `${i.documentId} · ${i.title}`,
-      html`<div class="cards"><div class="card">status<b class="${i.status}" id="status">${i.status}</b></div>
-          <div class="card">档号<b>${d.classification?.referenceCode ?? '—'}</b></div><div class="card">文种<b>${i.documentType}</b></div>
-          <div class="card">department<b>${i.departmentCode}</b></div></div>
-        ${i.status === 'FAILED'
-          ? html`<p class="fail">Failed at <b>${i.failedStage}</b>: ${i.failureReason} ${i.failureRetryable ? '(a retry may help)' : '(retrying will not help until the cause is fixed)'}</p>
-              ${canReplay ? html`<button id="replay-failed" onclick="act('/api/ingests/${i.ingestId}/replay',{from:'failed'})">Replay from ${i.failedStage}</button> <button onclick="act('/api/ingests/${i.ingestId}/replay',{from:'start'})">Replay from the start</button>` : ''}`
-          : ''}
-        <h2>Decision</h2>
-        ${d.classification
-          ? html`<p>${d.classification.outcome} ${d.classification.category ?? ''} ${d.classification.retention ?? ''} — ${d.classification.explanation}</p><p class="muted">rules: ${d.classification.ruleIds.join(', ')} · schedule ${d.classification.scheduleVersion}</p>`
-          : html`<p class="muted">Not classified yet.</p>`}
-        ${d.aip ? html`<p>AIP: <code>s3://${d.aip.bucket}/${d.aip.prefix}/</code> (${d.aip.files} files, BagIt)</p>` : ''}
-        <h2>Four properties</h2>
-        ${d.validation
-          ? html`<table><tr><th>code</th><th>property</th><th>check</th><th>result</th><th>detail</th></tr>${(d.validation.report.items as { code: string; property: string; name: string; result: string; detail: string }[]).map(
-              (c) => html`<tr><td>${c.code}</td><td>${c.property}</td><td>${c.name}</td><td class="${c.result === 'fail' ? 'fail' : 'pass'}">${c.result}</td><td>${c.detail}</td></tr>`,
-            )}</table>`
-          : html`<p class="muted">Not validated yet.</p>`}
-        <h2>Components</h2>
-        <table><tr><th>#</th><th>role</th><th>file</th><th>format</th><th>size</th><th>SHA-256 / SM3</th><th>preservation copy</th><th>findings</th></tr>
-          ${d.components.map(
-            (c) => html`<tr><td>${c.ordinal}</td><td>${c.role}</td><td>${c.fileName}</td><td>${c.characterization?.formatName ?? ''} ${c.characterization?.puid ?? ''}</td><td>${c.size ?? ''}</td>
-              <td><code>${c.sha256 ?? ''}</code><br /><code>${c.sm3 ?? ''}</code></td><td>${c.preservation ? `${c.preservation.action} → ${c.preservation.formatName}` : ''}</td>
-              <td class="muted">${(c.characterization?.findings ?? []).map((f) => `${f.code}: ${f.message}`).join('; ')}</td></tr>`,
-          )}</table>
-        <h2>Timeline (audit trail)</h2>
-        <table><tr><th>#</th><th>time</th><th>event</th><th>actor</th><th>detail</th></tr>
-          ${d.audit.map((e) => html`<tr><td>${e.seq}</td><td>${e.at}</td><td>${e.type}</td><td>${e.actor}</td><td class="muted"><code>${JSON.stringify(e.payload).slice(0, 300)}</code></td></tr>`)}</table>`,
-    );
-  });
+  registerIngestPage(app, deps);
 
-  app.get('/review', { config: { role: 'viewer' } }, async (request, reply) => {
-    const rows = await reviewQueue(deps.catalog.pool, 500);
+  registerReviewPage(app, deps);
+
+  app.get<{ Querystring: { state?: string; source?: string } }>('/callbacks', { config: { role: 'viewer' } }, async (request, reply) => {
+    const state = request.query.state === 'pending' || request.query.state === 'delivered' ? request.query.state : 'dead';
+    const source = request.query.source || undefined;
+    const { summary, deliveries } = await callbacksView(deps, { state, ...(source ? { source } : {}) });
+    const operator = request.principal !== undefined && request.principal.role !== 'viewer';
     const admin = request.principal?.role === 'admin';
-    const categories = [...new Set([deps.schedule.categories.default, ...Object.values(deps.schedule.categories.byMediaKind)])];
     return send(
       reply,
       request,
-      `Review queue (${rows.length})`,
-      html`<p class="muted">A document waits here after classification (no rule decided), conversion (no preservation copy) or validation (a four-properties check failed).
-          Filing it in another class voids its 档号 (作废, recorded) and takes a new one; excluding or quarantining voids it.</p>
-        <table id="review"><tr><th>document</th><th>题名</th><th>dept</th><th>waits after</th><th>档号</th><th>why it waits</th>${admin ? html`<th>decision</th>` : ''}</tr>
-        ${rows.map(
-          (r) => html`<tr data-ingest="${r.ingestId}" data-waits="${r.waitsAt}"><td><a href="/ingests/${r.ingestId}">${r.documentId}</a></td><td>${r.title}</td><td>${r.departmentCode}</td><td>${r.waitsAt}</td><td>${r.referenceCode ?? '—'}</td><td>${r.why}</td>
-            ${admin
-              ? html`<td><form class="inline" onsubmit="event.preventDefault(); act('/api/review/${r.ingestId}', {action:'file', category:this.category.value, retention:this.retention.value, note:this.note.value})">
-                  <select name="category">${categories.map((c) => html`<option>${c}</option>`)}</select>
-                  <select name="retention"><option>Y</option><option>D30</option><option>D10</option></select>
-                  <input name="note" placeholder="note" size="10" /><button class="file">File</button></form>
-                  ${r.waitsAt !== 'classify' && r.classification === 'FILE' ? html`<button class="retry" onclick="const n=prompt('What was fixed? (the ${r.waitsAt} stage runs again)'); if(n!==null) act('/api/review/${r.ingestId}',{action:'retry',note:n})">Retry ${r.waitsAt}</button>` : ''}
-                  <button onclick="const n=prompt('Why is it not archived?'); if(n) act('/api/review/${r.ingestId}',{action:'exclude',note:n})">Exclude</button>
-                  <button onclick="const n=prompt('Why quarantine?'); if(n) act('/api/review/${r.ingestId}',{action:'quarantine',note:n})">Quarantine</button></td>`
-              : ''}</tr>`,
-        )}</table>`,
+      'Callbacks to the OA',
+      html`<p class="muted">Every receipt of a source with a callback URL (OA_SOURCES) is POSTed to it, signed, and retried with backoff; after the last attempt it is a dead letter,
+          kept here with its last error until it is re-driven (audited). Receipts of one document are delivered in order.</p>
+        <table id="callback-summary"><tr><th>source</th><th>pending</th><th>delivered</th><th>dead letters</th><th>oldest pending</th><th>why pending ones wait</th></tr>
+          ${summary.map(
+            (r) => html`<tr data-source="${r.source}"><td>${r.source}</td><td><a href="/callbacks?state=pending&source=${encodeURIComponent(r.source)}">${r.pending}</a></td><td>${r.delivered}</td>
+              <td><a href="/callbacks?state=dead&source=${encodeURIComponent(r.source)}" class="${r.dead ? 'fail' : ''}">${r.dead}</a></td><td>${r.oldestPending?.toISOString() ?? '—'}</td><td class="muted">${r.lastError ?? ''}</td></tr>`,
+          )}</table>
+        <h2>${state === 'dead' ? 'Dead letters' : state === 'pending' ? 'Pending' : 'Delivered'}${source ? ` · ${source}` : ''} (${deliveries.length})</h2>
+        <p><a href="/callbacks?state=dead">dead letters</a> · <a href="/callbacks?state=pending">pending</a> · <a href="/callbacks?state=delivered">delivered</a>
+          ${admin && state === 'dead' && deliveries.length
+            ? html` · <button id="redrive-all" onclick="if(confirm(${JSON.stringify(`Re-drive every dead letter${source ? ` of ${source}` : ''}?`)})) act('/api/callbacks/redrive',${JSON.stringify(source ? { source } : {})})">Re-drive all${source ? ` of ${source}` : ''}</button>`
+            : ''}</p>
+        <table id="callback-deliveries"><tr><th>#</th><th>document</th><th>receipt</th><th>outcome</th><th>source</th><th>attempts</th><th>last attempt</th><th>last error</th><th>URL</th>${operator && state === 'dead' ? html`<th></th>` : ''}</tr>
+          ${deliveries.map(
+            (d) => html`<tr data-delivery="${d.id}"><td>${d.id}</td><td><a href="/ingests/${d.ingestId}">${d.documentId}</a></td><td><code>${d.receiptId}</code></td><td class="${d.outcome}">${d.outcome}</td><td>${d.source}</td>
+              <td>${d.attempts}${d.redrives ? ` (re-driven ${d.redrives}×)` : ''}</td><td>${d.lastAttemptAt?.toISOString() ?? '—'}</td><td class="muted">${d.lastError ?? ''}</td><td><code>${d.url}</code></td>
+              ${operator && state === 'dead' ? html`<td><button class="redrive" onclick="act('/api/callbacks/${d.id}/redrive',{})">Re-drive</button></td>` : ''}</tr>`,
+          )}</table>`,
     );
   });
 
@@ -210,16 +196,20 @@ export async function registerPages(app: FastifyInstance, deps: ConsoleDeps): Pr
     if (!parsed.success) reply.code(400);
     const rows = parsed.success ? await timelinessByDepartment(deps.catalog.pool, parsed.data) : [];
     const params = new URLSearchParams({ ...(request.query.from ? { from: request.query.from } : {}), ...(request.query.to ? { to: request.query.to } : {}), format: 'csv' });
+    const v = viewOf(request, deps);
+    const { t } = v;
     return send(
       reply,
       request,
-      'Timeliness by department',
-      html`${parsed.success ? '' : html`<p class="fail">Not shown: ${issuesOf(parsed.error).join('; ')}</p>`}
-        <form method="get" class="inline"><label>finalized from <input type="date" name="from" value="${request.query.from ?? ''}" /></label>
-          <label>to <input type="date" name="to" value="${request.query.to ?? ''}" /></label><button>Show</button> <a href="/api/timeliness?${params.toString()}">export CSV</a></form>
-        <table id="timeliness"><tr><th>department</th><th>finalized</th><th>filed</th><th>median delay to filing</th><th>p95 delay</th><th>in review</th><th>failed</th><th>in progress</th></tr>
-          ${rows.map((r) => html`<tr><td>${r.department}</td><td>${r.finalized}</td><td>${r.filed}</td><td>${seconds(r.medianDelaySeconds)}</td><td>${seconds(r.p95DelaySeconds)}</td><td>${r.inReview}</td><td>${r.failed}</td><td>${r.inProgress}</td></tr>`)}
-        </table>`,
+      t('timeliness.title'),
+      html`${parsed.success ? '' : html`<p class="fail">${t('timeliness.notShown', { issues: issuesOf(parsed.error).join('; ') })}</p>`}
+        <p class="muted">${t('timeliness.intro')}</p>
+        <form method="get" class="inline"><label>${t('ingests.finalizedFrom')} <input type="date" name="from" value="${request.query.from ?? ''}" /></label>
+          <label>${t('ingests.to')} <input type="date" name="to" value="${request.query.to ?? ''}" /></label><button>${t('timeliness.show')}</button> <a href="/api/timeliness?${params.toString()}">${t('timeliness.export')}</a></form>
+        <table id="timeliness"><tr><th>${t('col.department')}</th><th>${t('timeliness.finalized')}</th><th>${t('timeliness.filed')}</th><th>${t('timeliness.median')}</th><th>${t('timeliness.p95')}</th><th>${t('timeliness.inReview')}</th><th>${t('timeliness.failed')}</th><th>${t('timeliness.inProgress')}</th></tr>
+          ${rows.map((r) => html`<tr data-department="${r.department}"><td>${v.department(r.department)}</td><td>${r.finalized}</td><td>${r.filed}</td><td data-seconds="${r.medianDelaySeconds ?? ''}">${v.duration(r.medianDelaySeconds)}</td><td data-seconds="${r.p95DelaySeconds ?? ''}">${v.duration(r.p95DelaySeconds)}</td><td>${r.inReview}</td><td>${r.failed}</td><td>${r.inProgress}</td></tr>`)}
+        </table>
+        ${parsed.success ? await deadlineSection(deps, v, parsed.data) : ''}`,
     );
   });
 }

@@ -1,6 +1,10 @@
 import {
   aipOf,
   auditEventsOf,
+  callbackSummary,
+  documentVersionsOf,
+  listCallbackDeliveries,
+  custodySummary,
   characterizationsOf,
   classificationOf,
   failureGroups,
@@ -53,7 +57,10 @@ export async function overview(deps: ConsoleDeps) {
     consumerLag(deps).catch((error: Error) => ({ error: error.message })),
     deps.redis.get(intakeStateKey(deps.config.QUEUE_PREFIX)),
   ]);
+  // Fixity failures, overdue audits and the replication backlog: see docs/custody.md.
+  const custody = await custodySummary(deps.catalog.pool);
   return {
+    custody,
     queues,
     statuses,
     stages: { lastHour: hour, lastDay: day },
@@ -67,7 +74,7 @@ export async function ingestDetail(deps: ConsoleDeps, ingestId: string) {
   const pool = deps.catalog.pool;
   const ingest = await deps.catalog.getIngest(ingestId);
   if (!ingest) return undefined;
-  const [classification, components, characterizations, preservation, validation, metadata, events, audit, stageRuns, aip, receipts, voided] = await Promise.all([
+  const [classification, components, characterizations, preservation, validation, metadata, events, audit, stageRuns, aip, receipts, voided, versions, callbacks] = await Promise.all([
     classificationOf(pool, ingestId),
     deps.catalog.listComponents(ingestId),
     characterizationsOf(pool, ingestId),
@@ -80,6 +87,8 @@ export async function ingestDetail(deps: ConsoleDeps, ingestId: string) {
     aipOf(pool, ingestId),
     receiptsOf(pool, ingestId),
     voidedReferenceCodesOf(pool, ingestId),
+    documentVersionsOf(pool, ingestId),
+    listCallbackDeliveries(pool, { ingestId, limit: 100 }),
   ]);
   const { event, ...summary } = ingest;
   return {
@@ -95,7 +104,19 @@ export async function ingestDetail(deps: ConsoleDeps, ingestId: string) {
     aip: aip ? { bucket: components.find((c) => c.archiveBucket)?.archiveBucket ?? null, prefix: aip.prefix, files: aip.files.length } : null,
     receipts: receipts.map(({ receipt: _receipt, ...r }) => r),
     voidedReferenceCodes: voided,
+    /** Every version the OA sent of this document, oldest first; filed ones under one 档号 are one item. */
+    versions,
+    callbacks,
   };
+}
+
+/** Callback deliveries per OA source, and those of one state (dead letters by default) to act on. */
+export async function callbacksView(deps: ConsoleDeps, filter: { state?: 'pending' | 'delivered' | 'dead'; source?: string; limit?: number } = {}) {
+  const [summary, deliveries] = await Promise.all([
+    callbackSummary(deps.catalog.pool),
+    listCallbackDeliveries(deps.catalog.pool, { state: filter.state ?? 'dead', ...(filter.source ? { source: filter.source } : {}), limit: filter.limit ?? 200 }),
+  ]);
+  return { summary, deliveries };
 }
 
 /** The reconciler's recent actions and the receipt outbox's backlog: what the operator checks after a fault. */

@@ -131,7 +131,7 @@ describe('console API: reading', () => {
       const o = (await app.inject({ url: '/api/overview', headers: as('viewer') })).json();
       expect(o.consumer.lag.map((p: { stalledSince: string | null }) => p.stalledSince)).toEqual([null, waitingSince]);
       const page = (await app.inject({ url: '/', headers: as('viewer') })).body;
-      expect(page).toMatch(/intake<b><span class="fail">stalled<\/span><\/b>/);
+      expect(page).toMatch(/接收<b><span class="fail">停滞<\/span><\/b>/);
       expect(page).toMatch(new RegExp(`<tr data-partition="1">[\\s\\S]*?stalled since ${waitingSince}`));
     } finally {
       await redis.del(key);
@@ -253,10 +253,10 @@ describe('console pages', () => {
   it('refuses a malformed search or window on the pages with a message, not an error page', async () => {
     const search = await app.inject({ url: '/ingests?from=last-week', headers: as('viewer') });
     expect(search.statusCode).toBe(400);
-    expect(search.body).toMatch(/Search not run: from: /);
+    expect(search.body).toMatch(/未执行查询：from: /);
     const window = await app.inject({ url: '/timeliness?to=2025-13-45', headers: as('viewer') });
     expect(window.statusCode).toBe(400);
-    expect(window.body).toMatch(/Not shown: to: /);
+    expect(window.body).toMatch(/未显示：to: /);
     expect((await app.inject({ url: '/ingests?q=&status=&from=', headers: as('viewer') })).statusCode).toBe(200);
   });
 

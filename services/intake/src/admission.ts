@@ -66,7 +66,8 @@ export function admissionRefusal(event: DocumentFinalizedEvent, policy: Admissio
   components.forEach((component, index) => {
     const url = new URL(component.url);
     if (!isAllowedOrigin(source, url)) {
-      issues.push({ path: `data.components.${index}.url`, message: `origin ${url.origin} is not an allowed origin of source ${JSON.stringify(event.source)} (OA_SOURCES); it will not be fetched` });
+      const where = url.protocol === 's3:' ? `${url.href} is not under an allowedS3Prefixes entry` : `origin ${url.origin} is not an allowed origin`;
+      issues.push({ path: `data.components.${index}.url`, message: `${where} of source ${JSON.stringify(event.source)} (OA_SOURCES); it will not be fetched` });
     }
   });
   if (issues.length === 0) return undefined;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { databaseEnv, int, kafkaEnv, loadConfig, logEnv, oaSourcesEnv, pipelineEnv, redisEnv, s3Env } from '@oa-archive/config';
-import { tmpdir } from 'node:os';
+import { custodyEnv, databaseEnv, int, kafkaEnv, loadConfig, logEnv, oaSourcesEnv, pipelineEnv, redisEnv, s3Env } from '@oa-archive/config';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MANDATORY_ELEMENTS } from '@oa-archive/characterize';
 import { isStage, STAGES, type Stage } from '@oa-archive/contracts';
 import { parseStageDeadlines, type RecoverySettings } from '@oa-archive/pipeline';
+import { stageConcurrency } from './concurrency.ts';
 
 /** `stage=duration,…` over the default deadlines (see DEFAULT_STAGE_DEADLINES_MS). */
 export const stageDeadlines = z
@@ -19,6 +20,18 @@ export const stageDeadlines = z
     }
   });
 
+const concurrencyMap = z.partialRecord(z.enum(STAGES), z.number().int().min(1)).refine((m) => Object.keys(m).length > 0);
+
+/** WORKER_CONCURRENCY_FETCH … WORKER_CONCURRENCY_NOTIFY. */
+const stageConcurrencyEnv = Object.fromEntries(STAGES.map((stage) => [concurrencyVariableOf(stage), z.coerce.number().int().min(1).optional()])) as Record<
+  `WORKER_CONCURRENCY_${Uppercase<Stage>}`,
+  z.ZodOptional<z.ZodCoercedNumber>
+>;
+
+function concurrencyVariableOf(stage: Stage): `WORKER_CONCURRENCY_${Uppercase<Stage>}` {
+  return `WORKER_CONCURRENCY_${stage.toUpperCase() as Uppercase<Stage>}`;
+}
+
 export const workerEnv = z.object({
   ...logEnv.shape,
   ...kafkaEnv.shape,
@@ -27,6 +40,7 @@ export const workerEnv = z.object({
   ...s3Env.shape,
   ...oaSourcesEnv.shape,
   ...pipelineEnv.shape,
+  ...custodyEnv.shape,
   /** Which stages this process runs: `all`, a comma list such as `fetch,deposit`, or `none` (only the reconciler and the receipt relay). */
   WORKER_STAGES: z
     .string()
@@ -43,8 +57,29 @@ export const workerEnv = z.object({
       }
       return names as Stage[];
     }),
-  /** Jobs of one stage a process works on at once. */
-  WORKER_CONCURRENCY: int(4, 1),
+  /**
+   * Jobs of a stage a process works on at once: a number for every stage, or a JSON map such as
+   * `{"convert": 2, "fetch": 8}`; WORKER_CONCURRENCY_<STAGE> overrides either. Unset, each stage's
+   * comes from the cores and the tool pools (see concurrency.ts).
+   */
+  WORKER_CONCURRENCY: z
+    .string()
+    .optional()
+    .transform((text, ctx): number | Partial<Record<Stage, number>> | undefined => {
+      if (text === undefined || text.trim() === '') return undefined;
+      if (/^\d+$/.test(text.trim()) && Number(text) >= 1) return Number(text);
+      const parsed = concurrencyMap.safeParse((() => {
+        try {
+          return JSON.parse(text);
+        } catch {
+          return undefined;
+        }
+      })());
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: 'custom', message: `WORKER_CONCURRENCY must be a whole number ≥ 1 or a JSON map of stages (${STAGES.join(', ')}) to such numbers, not ${JSON.stringify(text)}` });
+      return z.NEVER;
+    }),
+  ...stageConcurrencyEnv,
   FETCH_MAX_BYTES: int(4 * 1024 ** 3, 1),
   FETCH_TIMEOUT_MS: int(10 * 60_000, 100),
   /** The agency's retention schedule (YAML); the shipped default derives from 8号令. */
@@ -56,11 +91,26 @@ export const workerEnv = z.object({
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   SCRATCH_DIR: z.string().min(1).default(path.join(tmpdir(), 'oa-archive-scratch')),
   /**
+   * Room for this host's copies of staged bytes under SCRATCH_DIR/cache, shared by the worker processes
+   * on the host: a stage reads what an earlier stage here had from disk, not from staging. 0 turns it
+   * off; objects over an eighth of it are not kept.
+   */
+  SCRATCH_CACHE_MAX_BYTES: int(2 * 1024 ** 3, 0),
+  /**
    * Multipart uploads in the staging and archive buckets started longer ago than this are aborted
    * when a worker starts (a killed worker leaves their parts stored). Longer than any upload takes.
    */
   MULTIPART_ABANDONED_AFTER_MS: int(24 * 3_600_000, 0),
   EXIFTOOL_PROCS: int(2, 1),
+  /**
+   * Virus check (DA/T 70 GD-4-2): `clamd` scans every component over CLAMAV_SOCKET, and an
+   * unreachable clamd holds the document (a retry), never passes it; `off` scans nothing and the
+   * four-properties report says so. Production points CLAMAV_SOCKET at the agency's own clamd.
+   */
+  CLAMAV_MODE: z.enum(['off', 'clamd']).default('off'),
+  /** A unix socket path or tcp://host:port; the default is where infra/local/clamav.sh starts one. */
+  CLAMAV_SOCKET: z.string().min(1).default(path.join(process.env.OA_ARCHIVE_HOME ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'oa-archive'), 'run', 'clamd.sock')),
+  CLAMAV_TIMEOUT_MS: int(120_000, 1000),
   /** Archives are inspected, never unpacked: beyond these bounds they are unsafe. */
   ARCHIVE_MAX_ENTRIES: int(10_000, 1),
   ARCHIVE_MAX_TOTAL_BYTES: int(8 * 1024 ** 3, 1),
@@ -93,6 +143,20 @@ export const workerEnv = z.object({
   RECONCILE_MAX_RECOVERIES: int(5, 0),
   /** How often this process publishes receipts waiting in the outbox (after a Kafka outage, say); 0 turns it off here. */
   RECEIPT_RELAY_INTERVAL_MS: int(2_000, 0),
+  /** How often this process delivers receipts to the OA sources that have a `callback` in OA_SOURCES; 0 turns it off here. */
+  CALLBACK_INTERVAL_MS: int(1_000, 0),
+  /**
+   * Attempts per callback before it is dead-lettered. With the default backoff, 15 attempts span about
+   * 3 to 6½ hours: an OA down for a maintenance evening still gets every receipt.
+   */
+  CALLBACK_ATTEMPTS: int(15, 1),
+  /** The wait after a callback's first failed attempt, doubled after each one up to CALLBACK_BACKOFF_MAX_MS; each wait is between half and all of that. */
+  CALLBACK_BACKOFF_MS: int(10_000, 0),
+  CALLBACK_BACKOFF_MAX_MS: int(3_600_000, 0),
+  /** One callback POST (connect, send, answer) may take this long. */
+  CALLBACK_TIMEOUT_MS: int(10_000, 100),
+  /** Callbacks POSTed at once by one process. */
+  CALLBACK_BATCH: int(16, 1),
   /** /metrics, /healthz and /readyz; 0 picks a free port, -1 turns them off (several workers on one host). */
   WORKER_OPS_HOST: z.string().default('127.0.0.1'),
   WORKER_OPS_PORT: z.coerce.number().int().min(-1).max(65535).default(9464),
@@ -104,12 +168,22 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
   return loadConfig(workerEnv, env);
 }
 
+/** Each stage's concurrency in this process, from the configuration, the machine's cores and the tool pools. */
+export function concurrencyOf(config: WorkerConfig, cores: number = availableParallelism()): Record<Stage, number> {
+  return stageConcurrency(
+    { all: config.WORKER_CONCURRENCY, byStage: Object.fromEntries(STAGES.map((stage) => [stage, config[concurrencyVariableOf(stage)]])) },
+    { cores, libreOfficeInstances: config.LIBREOFFICE_INSTANCES, exiftoolProcs: config.EXIFTOOL_PROCS },
+  );
+}
+
 /**
- * PostgreSQL connections one worker process holds at most: two per concurrent job of a stage, and two
- * for the recovery tasks. A deployment's connection budget is this times its maximum replica count.
+ * PostgreSQL connections one worker process holds at most: two per job of its busiest stage, and two
+ * for the recovery tasks (the stages' jobs share the pool, waiting for a connection when it is used
+ * up). A deployment's connection budget is this times its maximum replica count.
  */
-export function catalogPoolSize(config: Pick<WorkerConfig, 'WORKER_CONCURRENCY'>): number {
-  return config.WORKER_CONCURRENCY * 2 + 2;
+export function catalogPoolSize(config: WorkerConfig, cores?: number): number {
+  const concurrency = concurrencyOf(config, cores);
+  return Math.max(...config.WORKER_STAGES.map((stage) => concurrency[stage]), 1) * 2 + 2;
 }
 
 /** What the runner, the `failed` handler and the reconciler need to know about recovery. */

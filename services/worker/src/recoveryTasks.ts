@@ -1,11 +1,24 @@
+import { hostname } from 'node:os';
 import type { Logger } from '@oa-archive/observability';
-import { PeriodicTask, publishPendingReceipts, reconcileJobs, type PipelineDeps } from '@oa-archive/pipeline';
+import { callbackTargetsOf, deliverCallbacks, PeriodicTask, publishPendingReceipts, reconcileJobs, type CallbackSettings, type PipelineDeps } from '@oa-archive/pipeline';
 import type { WorkerConfig } from './config.ts';
+
+/** The callback delivery settings from the worker's environment. */
+export function callbackSettingsOf(config: WorkerConfig): CallbackSettings {
+  return {
+    attempts: config.CALLBACK_ATTEMPTS,
+    backoff: { baseMs: config.CALLBACK_BACKOFF_MS, maxMs: config.CALLBACK_BACKOFF_MAX_MS },
+    timeoutMs: config.CALLBACK_TIMEOUT_MS,
+    batchSize: config.CALLBACK_BATCH,
+    worker: `${hostname()}:${process.pid}`,
+  };
+}
 
 /**
  * What a worker process runs besides its stages, so that every ingest reaches a final outcome and its
- * receipt leaves: the receipt relay (pending receipts from the outbox to Kafka) and the reconciler
- * (ingests whose job was lost, failed unrecorded or overran). Both are safe with many replicas.
+ * receipt leaves: the receipt relay (pending receipts from the outbox to Kafka), callback delivery
+ * (receipts POSTed to the OA sources that want them) and the reconciler (ingests whose job was lost,
+ * failed unrecorded or overran). All are safe with many replicas.
  */
 export function startRecoveryTasks(config: WorkerConfig, deps: PipelineDeps, logger: Logger): { stop(): Promise<void> } {
   const tasks: PeriodicTask[] = [];
@@ -16,6 +29,15 @@ export function startRecoveryTasks(config: WorkerConfig, deps: PipelineDeps, log
         const sent = await publishPendingReceipts(relay);
         deps.metrics?.receiptsPublished.inc(sent.length);
         if (sent.length > 0) logger.info({ receipts: sent.length }, 'receipts published from the outbox');
+      }, logger).start(),
+    );
+  }
+  if (config.CALLBACK_INTERVAL_MS > 0 && Object.keys(callbackTargetsOf(deps.settings.sources)).length > 0) {
+    const callbacks = { catalog: deps.catalog, sources: deps.settings.sources, settings: callbackSettingsOf(config), logger };
+    tasks.push(
+      new PeriodicTask('callback delivery', config.CALLBACK_INTERVAL_MS, async () => {
+        const pass = await deliverCallbacks(callbacks);
+        if (pass.delivered.length + pass.retried + pass.dead > 0) logger.info({ delivered: pass.delivered.length, retried: pass.retried, dead: pass.dead }, 'callbacks sent to the OA');
       }, logger).start(),
     );
   }

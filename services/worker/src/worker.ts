@@ -1,19 +1,21 @@
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { Producer } from 'kafkajs';
 import { Catalog, createPool, migrate } from '@oa-archive/catalog';
 import { createKafka, createProducer } from '@oa-archive/kafka';
-import { MetadataReader } from '@oa-archive/characterize';
+import { ClamdScanner, MetadataReader } from '@oa-archive/characterize';
 import { loadSchedule } from '@oa-archive/classify';
 import { Converter, loadConversionPolicy } from '@oa-archive/convert';
 import { kafkaSettingsOf, s3SettingsOf } from '@oa-archive/config';
 import { createLogger, startOpsServer, type Logger, type OpsServer } from '@oa-archive/observability';
-import { cleanScratch, createStageWorker, PipelineMetrics, processScratchDir, stageHandlers, StageQueues, startAuditAnchoring, type PipelineDeps } from '@oa-archive/pipeline';
+import { cleanScratch, createStageWorker, instrumentCosts, LocalCache, PipelineMetrics, processScratchDir, stageHandlers, StageQueues, startAuditAnchoring, type PipelineDeps } from '@oa-archive/pipeline';
 import { abortStaleMultipartUploads, createS3Client, ensureBuckets, ObjectStore } from '@oa-archive/storage';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { catalogPoolSize, recoverySettingsOf, type WorkerConfig } from './config.ts';
+import { catalogPoolSize, concurrencyOf, recoverySettingsOf, type WorkerConfig } from './config.ts';
 import { connectInBackground } from './kafkaInBackground.ts';
 import { startRecoveryTasks } from './recoveryTasks.ts';
+import { startCustody } from './custody.ts';
 
 export interface WorkerProcess {
   deps: PipelineDeps;
@@ -59,7 +61,10 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
 
   const deps: PipelineDeps = {
     catalog,
-    store: new ObjectStore(s3),
+    store: new ObjectStore(s3, { conditionalPut: config.S3_CONDITIONAL_PUT }),
+    ...(config.SCRATCH_CACHE_MAX_BYTES > 0
+      ? { cache: new LocalCache(path.join(config.SCRATCH_DIR, 'cache'), { maxBytes: config.SCRATCH_CACHE_MAX_BYTES, onError: (error) => logger.warn({ err: error }, 'could not keep a local copy; stages read staging instead') }) }
+      : {}),
     queues,
     producer,
     logger,
@@ -68,6 +73,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
     metrics: new PipelineMetrics(),
     conversionPolicy,
     ...(converter ? { converter } : {}),
+    // Only characterize scans; other processes need no clamd.
+    ...(config.CLAMAV_MODE === 'clamd' && config.WORKER_STAGES.includes('characterize') ? { virusScanner: new ClamdScanner({ address: config.CLAMAV_SOCKET, timeoutMs: config.CLAMAV_TIMEOUT_MS }) } : {}),
     settings: {
       stagingBucket: config.S3_STAGING_BUCKET,
       archiveBucket: config.S3_ARCHIVE_BUCKET,
@@ -86,13 +93,16 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       sources: config.OA_SOURCES,
       fetch: { maxBytes: config.FETCH_MAX_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS },
       recovery: recoverySettingsOf(config),
+      virusScanning: config.CLAMAV_MODE,
     },
   };
+  const stopCounting = instrumentCosts(deps.store, deps.metrics!);
+  const concurrency = concurrencyOf(config);
   const workers = config.WORKER_STAGES.map((stage) =>
     createStageWorker(stage, stageHandlers[stage], deps, {
       connection: redis,
       prefix: config.QUEUE_PREFIX,
-      concurrency: config.WORKER_CONCURRENCY,
+      concurrency: concurrency[stage],
       // Renewed while the job runs, so short: a killed worker's job is taken over within about a minute.
       lockDurationMs: config.JOB_LOCK_MS,
       stalledIntervalMs: config.JOB_STALLED_INTERVAL_MS,
@@ -105,6 +115,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       ? startAuditAnchoring({ catalog, store: deps.store, bucket: config.S3_ARCHIVE_BUCKET, objectLock: config.S3_OBJECT_LOCK, intervalMs: config.AUDIT_ANCHOR_INTERVAL_MS, logger })
       : undefined;
   const recovery = startRecoveryTasks(config, deps, logger);
+  const custody = await startCustody(config, deps, logger);
   const ops =
     config.WORKER_OPS_PORT >= 0
       ? await startOpsServer({
@@ -114,7 +125,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
           ready: { postgresql: () => catalog.pool.query('SELECT 1'), redis: () => redis.ping() },
         })
       : undefined;
-  logger.info({ stages: config.WORKER_STAGES, concurrency: config.WORKER_CONCURRENCY, schedule: schedule.version, ops: ops?.url }, 'worker running');
+  logger.info({ stages: config.WORKER_STAGES, concurrency: Object.fromEntries(config.WORKER_STAGES.map((s) => [s, concurrency[s]])), schedule: schedule.version, ops: ops?.url }, 'worker running');
 
   return {
     deps,
@@ -124,6 +135,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       await ops?.close();
       await anchoring?.stop();
       await recovery.stop();
+      await custody.stop();
       // Let running jobs finish so no attempt is cut off half-recorded.
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();
@@ -132,6 +144,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       await redis.quit();
       await metadataReader.close();
       await converter?.close();
+      stopCounting();
       s3.destroy();
       await catalog.close();
     },

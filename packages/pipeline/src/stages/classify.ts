@@ -1,16 +1,29 @@
 import { characterizationsOf, filedDuplicatesOf, metadataRecordOf, recordClassification } from '@oa-archive/catalog';
-import { classify, formatReferenceCode, type ComponentFacts, type MediaKind } from '@oa-archive/classify';
+import { applyVersionRules, classify, formatReferenceCode, supersededByLater, type ComponentFacts, type MediaKind } from '@oa-archive/classify';
 import type { StageHandler } from '../context.ts';
 import { StageError } from '../errors.ts';
+import { decisionInput, resolveVersions } from './versions.ts';
 
 /**
  * Decides the document against the retention schedule and records the decision, with its 档号 for
  * FILE. Then routes it: FILE goes on to conversion; QUARANTINE straight to deposit (into the
  * quarantine bucket); EXCLUDE is answered with a receipt and not deposited; REVIEW waits for a person.
+ * A new version of a document the archive holds is judged with its earlier versions (./versions.ts):
+ * it may wait for one, supersede one waiting for review, be superseded, or become a new version of a
+ * filed item under the same 档号.
  */
 export const classifyStage: StageHandler = async ({ ingest, deps, log }) => {
   const { catalog, schedule } = deps;
   const pool = catalog.pool;
+  const versions = await resolveVersions(ingest, deps);
+  if (versions.step === 'superseded') {
+    const record = await recordClassification(pool, ingest.ingestId, decisionInput(supersededByLater(versions.by, schedule.version)));
+    log.info({ supersededBy: versions.by.ingestId }, record.explanation);
+    return {
+      detail: { outcome: record.outcome, ruleIds: record.ruleIds, scheduleVersion: record.scheduleVersion, explanation: record.explanation, supersededBy: versions.by.ingestId },
+      outcome: { status: 'EXCLUDED', payload: { ruleIds: record.ruleIds, explanation: record.explanation, supersededBy: versions.by.ingestId } },
+    };
+  }
   const [components, characterizations, duplicates, metadata] = await Promise.all([
     catalog.listComponents(ingest.ingestId),
     characterizationsOf(pool, ingest.ingestId),
@@ -23,14 +36,15 @@ export const classifyStage: StageHandler = async ({ ingest, deps, log }) => {
     return { ordinal: component.ordinal, role: component.role, mediaKind: (c.format.mediaKind as MediaKind) ?? 'other', findings: c.findings, duplicateOf: duplicates.get(component.ordinal) };
   });
   const missing = metadata?.missing ?? [];
-  const decision = classify(
+  const scheduled = classify(
     {
       data: ingest.event.data,
       components: facts,
-      findings: missing.length > 0 ? [{ code: 'missing-metadata', severity: 'integrity', message: `缺少必填元数据（DA/T 46）：${missing.join('、')}` }] : [],
+      findings: missing.length > 0 ? [{ code: 'missing-metadata', severity: 'integrity', message: `缺少必填元数据（DA/T 46）：${missing.join('、')}`, params: { detail: missing.join('、') } }] : [],
     },
     schedule,
   );
+  const decision = applyVersionRules(scheduled, { securityLevel: ingest.securityLevel, ...(versions.previous ? { previous: versions.previous } : {}), ...(versions.filed ? { filed: versions.filed } : {}) });
   const numbering =
     decision.outcome === 'FILE'
       ? {
@@ -39,23 +53,17 @@ export const classifyStage: StageHandler = async ({ ingest, deps, log }) => {
             formatReferenceCode(schedule.referenceCode.template, { fonds: schedule.agency.fonds, category: decision.category!, year: decision.year!, retention: decision.retention!, org: decision.organisationCode!, item }, schedule.referenceCode.itemDigits),
         }
       : undefined;
-  const record = await recordClassification(
-    pool,
-    ingest.ingestId,
-    {
-      outcome: decision.outcome,
-      category: decision.category ?? null,
-      retention: decision.retention ?? null,
-      organisationCode: decision.organisationCode ?? null,
-      year: decision.year ?? null,
-      ruleIds: decision.ruleIds,
-      scheduleVersion: decision.scheduleVersion,
-      explanation: decision.explanation,
-    },
-    numbering,
-  );
-  log.info({ outcome: record.outcome, referenceCode: record.referenceCode, ruleIds: record.ruleIds }, record.explanation);
-  const detail = { outcome: record.outcome, referenceCode: record.referenceCode, ruleIds: record.ruleIds, scheduleVersion: record.scheduleVersion, explanation: record.explanation };
+  // A FILE decision in the class of the document's latest filed version takes that version's 档号 (the catalog sees to it).
+  const record = await recordClassification(pool, ingest.ingestId, decisionInput(decision), numbering);
+  log.info({ outcome: record.outcome, referenceCode: record.referenceCode, ruleIds: record.ruleIds, versionOf: record.versionOf }, record.explanation);
+  const detail = {
+    outcome: record.outcome,
+    referenceCode: record.referenceCode,
+    ruleIds: record.ruleIds,
+    scheduleVersion: record.scheduleVersion,
+    explanation: record.explanation,
+    ...(record.versionOf ? { versionOf: record.versionOf } : {}),
+  };
   switch (record.outcome) {
     case 'FILE':
       return { detail };

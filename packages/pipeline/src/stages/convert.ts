@@ -5,7 +5,8 @@ import { characterizeFile } from '@oa-archive/characterize';
 import { ConversionError, planFor } from '@oa-archive/convert';
 import type { StageHandler } from '../context.ts';
 import { describeError, StageError } from '../errors.ts';
-import { downloadWithFixity, uploadWithFixity, withScratch } from '../scratch.ts';
+import { uploadWithFixity, withScratch } from '../scratch.ts';
+import { localCopy } from '../stagedCopies.ts';
 
 const MEDIA_TYPES: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', tif: 'image/tiff', wav: 'audio/wav', mp3: 'audio/mpeg', mp4: 'video/mp4' };
 
@@ -26,6 +27,7 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
   const summary: Record<string, unknown>[] = [];
 
   const unresolvable: string[] = [];
+  const failedOrdinals: number[] = [];
   await withScratch(settings.scratchDir, ingest.ingestId, async (dir) => {
     for (const component of components) {
       const original = characterizations.find((c) => c.ordinal === component.ordinal);
@@ -60,7 +62,7 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
       }
 
       const input = path.join(dir, `${component.ordinal}-in`);
-      const fixity = await downloadWithFixity(store, settings.stagingBucket, component.stagingKey, input);
+      const fixity = await localCopy(deps, { key: component.stagingKey, sha256: original.sha256, size: original.size }, input);
       if (fixity.sha256 !== original.sha256) throw new StageError(`staged copy of component ${component.ordinal} changed since characterization; replay from fetch`, { retryable: false });
       const eventAt = new Date().toISOString();
       try {
@@ -68,6 +70,8 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
         const extension = path.extname(result.output).slice(1);
         const stagingKey = `ingests/${ingest.ingestId}/preservation/${component.ordinal}.${extension}`;
         const copy = await uploadWithFixity(store, settings.stagingBucket, stagingKey, result.output, MEDIA_TYPES[extension] ?? 'application/octet-stream');
+        // Package and deposit on this host read it from here.
+        await deps.cache?.addFile(result.output, copy.sha256, copy.size);
         const characterized = await characterizeFile({ filePath: result.output, fileName: `${component.ordinal}.${extension}`, fixity: copy, declared: {}, limits: settings.riskLimits, reader: metadataReader });
         const stem = component.fileName.replace(/\.[^.]{1,10}$/, '');
         await recordPreservationCopy(catalog.pool, ingest.ingestId, {
@@ -116,6 +120,7 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
         if (retryable && attempt < settings.convertAttempts) throw new StageError(reason, { retryable: true, cause: error });
         if (policy.onFailure === 'fail') throw new StageError(`conversion of component ${component.ordinal} failed: ${reason}`, { retryable, cause: error });
         unresolvable.push(`组件${component.ordinal}（${original.formatName}）转换失败：${reason}`);
+        failedOrdinals.push(component.ordinal);
       } finally {
         await rm(input, { force: true });
       }
@@ -125,7 +130,9 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
   if (unresolvable.length > 0) {
     const explanation = `无法生成长期保存格式，原件已保留，请人工处理：${unresolvable.join('；')}`;
     log.warn({ unresolvable }, 'conversion needs a person');
-    return { detail: { components: summary, review: unresolvable }, outcome: { status: 'REVIEW', payload: { stage: 'convert', explanation } } };
+    // code + params beside the sentence: the console renders it in the reader's language (packages/messages).
+    const params = { components: failedOrdinals.join(', '), reasons: unresolvable.join('；') };
+    return { detail: { components: summary, review: unresolvable }, outcome: { status: 'REVIEW', payload: { stage: 'convert', explanation, code: 'review.why.convertFailed', params } } };
   }
   return { detail: { components: summary, policy: policy.version } };
 };

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { aipOf, characterizationsOf, classificationOf, metadataRecordOf, recordPreservationArchiveKey, type ClassificationRecord, type IngestRecord } from '@oa-archive/catalog';
+import { aipOf, characterizationsOf, classificationOf, metadataRecordOf, recordPreservationArchiveKeys, type ClassificationRecord, type IngestRecord } from '@oa-archive/catalog';
 import { isIncoming, orderComponents } from '@oa-archive/classify';
 import type { ObjectLock } from '@oa-archive/storage';
 import { archiveComponentKeyOf, archivePrefixOf } from '../archiveLayout.ts';
 import type { PipelineDeps, StageHandler, StageResult } from '../context.ts';
+import { forEachConcurrently } from '../concurrently.ts';
 import { StageError } from '../errors.ts';
+import { openAipFile, openStaged } from '../stagedCopies.ts';
 
+/** Objects of one AIP written at once. */
+const DEPOSIT_CONCURRENCY = 4;
 const YEARS = { D30: 30, D10: 10 } as const;
 
 /** Object Lock for a filed object: 永久 → legal hold; D30/D10 → retention until that many years on. */
@@ -39,7 +43,10 @@ async function depositAip(ingest: IngestRecord, classification: ClassificationRe
   if (!aip) throw new StageError('no AIP was built; replay from package', { retryable: false });
   const lock = objectLockFor(settings.objectLock, classification.retention!, ingest.event.data.dates.signed ? new Date(ingest.event.data.dates.signed) : ingest.finalizedAt);
   const written: Record<string, number> = { written: 0, 'already-present': 0 };
-  for (const file of aip.files) {
+  const originals: { ordinal: number; bucket: string; key: string }[] = [];
+  const copies: { ordinal: number; archiveKey: string }[] = [];
+  // A few objects at a time: each is one request or two, so the time is in the round trips.
+  await forEachConcurrently(aip.files, DEPOSIT_CONCURRENCY, async (file) => {
     const key = `${aip.prefix}/${file.path}`;
     const result = await store.depositOnce({
       bucket: settings.archiveBucket,
@@ -48,12 +55,16 @@ async function depositAip(ingest: IngestRecord, classification: ClassificationRe
       sha256: file.sha256,
       metadata: { 'ingest-id': ingest.ingestId, sm3: file.sm3 },
       ...(lock ? { lock } : {}),
-      open: () => store.getStream(settings.stagingBucket, file.stagingKey),
+      // A tag file's text from the catalog; payload from this host's copy when it has one (verified as it is read), else staging.
+      open: () => openAipFile(deps, file),
     });
     written[result.outcome] = (written[result.outcome] ?? 0) + 1;
-    if (file.role === 'original') await catalog.recordDeposited(ingest.ingestId, file.ordinal!, { bucket: settings.archiveBucket, key });
-    if (file.role === 'preservation') await recordPreservationArchiveKey(catalog.pool, ingest.ingestId, file.ordinal!, key);
-  }
+    if (file.role === 'original') originals.push({ ordinal: file.ordinal!, bucket: settings.archiveBucket, key });
+    if (file.role === 'preservation') copies.push({ ordinal: file.ordinal!, archiveKey: key });
+  });
+  // Where each component went, once all are written (a retry writes nothing twice and records again).
+  await catalog.recordDepositedMany(ingest.ingestId, originals);
+  await recordPreservationArchiveKeys(catalog.pool, ingest.ingestId, copies);
   log.info({ bucket: settings.archiveBucket, prefix: aip.prefix, referenceCode: classification.referenceCode, ...written }, 'document filed');
   return {
     detail: { bucket: settings.archiveBucket, prefix: aip.prefix, referenceCode: classification.referenceCode, objects: aip.files.length, ...written, objectLock: lock ? settings.objectLock : 'off' },
@@ -70,7 +81,7 @@ async function depositQuarantined(ingest: IngestRecord, classification: Classifi
     if (!component.stagingKey || !component.sha256 || component.size === null) {
       throw new StageError(`component ${component.ordinal} was never staged; replay the ingest from fetch`, { retryable: false });
     }
-    const stagingKey = component.stagingKey;
+    const staged = { key: component.stagingKey, sha256: component.sha256, size: component.size };
     const key = archiveComponentKeyOf(prefix, index + 1, component);
     const result = await store.depositOnce({
       bucket,
@@ -79,7 +90,7 @@ async function depositQuarantined(ingest: IngestRecord, classification: Classifi
       sha256: component.sha256,
       contentType: component.declaredMediaType ?? undefined,
       metadata: { 'ingest-id': ingest.ingestId, ...(component.sm3 ? { sm3: component.sm3 } : {}) },
-      open: () => store.getStream(settings.stagingBucket, stagingKey),
+      open: () => openStaged(deps, staged),
     });
     await catalog.recordDeposited(ingest.ingestId, component.ordinal, { bucket: result.bucket, key: result.key });
   }

@@ -1,9 +1,10 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { isAllowedOrigin, type OaSource } from '@oa-archive/config';
 import { SizeLimitExceededError } from '@oa-archive/storage';
 import { stagingKeyOf } from '../archiveLayout.ts';
 import type { StageHandler } from '../context.ts';
+import { fetchStagedObject } from './fetchStaged.ts';
 import { ComponentTooLargeError, FetchHttpError, FetchRefusedError, FetchTimeoutError } from '../errors.ts';
 
 /**
@@ -12,6 +13,11 @@ import { ComponentTooLargeError, FetchHttpError, FetchRefusedError, FetchTimeout
  * for https never goes over plain http unless the source lists that http origin itself.
  */
 export function componentUrlRefusal(sourceName: string, source: OaSource, url: URL): string | undefined {
+  if (url.protocol === 's3:') {
+    if (isAllowedOrigin(source, url)) return undefined;
+    const prefixes = source.allowedS3Prefixes ?? [];
+    return `points at ${url.href}, which is not under an allowedS3Prefixes entry of source "${sourceName}" (${prefixes.length > 0 ? `allowed: ${prefixes.join(', ')}` : 'it has none'})`;
+  }
   if (url.username || url.password) return `points at ${url.origin} with credentials in the URL; the source's token is the only credential sent`;
   if (!isAllowedOrigin(source, url)) {
     return `points at ${url.origin}, which is not an allowed origin of source "${sourceName}" (allowed: ${source.allowedOrigins.join(', ')})`;
@@ -41,6 +47,11 @@ export const fetchStage: StageHandler = async ({ ingest, deps, log }) => {
     if (refusal) throw new FetchRefusedError(`component ${component.ordinal} ${refusal}`);
     const limit = settings.fetch.maxBytes;
     if (component.declaredSize !== null && component.declaredSize > limit) throw new ComponentTooLargeError(component.fileName, limit);
+    if (url.protocol === 's3:') {
+      // A package's file, staged by the gateway in the archive's own store.
+      fetched.push(await fetchStagedObject({ ingest, component, url, deps }));
+      continue;
+    }
 
     const started = performance.now();
     let response: Response;
@@ -68,16 +79,22 @@ export const fetchStage: StageHandler = async ({ ingest, deps, log }) => {
     }
 
     const stagingKey = stagingKeyOf(ingest.ingestId, component.ordinal);
+    const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+    // A copy on this host as the bytes go by, for the stages after (LocalCache); errors travel along the pipe.
+    const tee = deps.cache?.keeps(Number.isFinite(announced) ? announced : (component.declaredSize ?? undefined)) ? await deps.cache.tee() : undefined;
     let stored;
     try {
       stored = await store.putStream({
         bucket: settings.stagingBucket,
         key: stagingKey,
-        body: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+        body: tee ? pipeline(body, tee, () => undefined) : body,
         contentType: response.headers.get('content-type') ?? undefined,
         maxBytes: limit,
+        ...(Number.isFinite(announced) ? { sizeHint: announced } : component.declaredSize !== null ? { sizeHint: component.declaredSize } : {}),
       });
+      await tee?.commit(stored.sha256);
     } catch (error) {
+      await tee?.discard();
       if (error instanceof SizeLimitExceededError) throw new ComponentTooLargeError(component.fileName, limit);
       if ((error as Error).name === 'TimeoutError') throw new FetchTimeoutError(url.href, settings.fetch.timeoutMs);
       throw error;

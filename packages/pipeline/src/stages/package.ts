@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { buildBag, toDa46Xml, toPremisXml, type PayloadFile, type PreservationEvent, type PremisObject } from '@oa-archive/aip';
+import { buildBag, toDa46Xml, toPremisXml, type PayloadFile, type PreservationEvent, type PremisObject, type PremisRepresentation } from '@oa-archive/aip';
 import {
   aipOf,
   characterizationsOf,
@@ -13,22 +11,28 @@ import {
   type AipFile,
 } from '@oa-archive/catalog';
 import { isIncoming, orderComponents } from '@oa-archive/classify';
-import { filedPrefixOf, safeSegment } from '../archiveLayout.ts';
+import { filedPrefixOf, filedVersionPrefixOf, safeSegment } from '../archiveLayout.ts';
 import type { StageHandler } from '../context.ts';
+import { forEachConcurrently } from '../concurrently.ts';
 import { StageError } from '../errors.ts';
 
-const digestsOf = (content: Buffer) => ({
-  size: content.length,
-  sha256: createHash('sha256').update(content).digest('hex'),
-  sm3: createHash('sm3').update(content).digest('hex'),
-});
+/** Tag files written to staging at once. */
+const TAG_UPLOAD_CONCURRENCY = 4;
+
+/** Bytes that come back unchanged from UTF-8 text the catalog can hold (jsonb has no NUL). */
+function isPlainText(content: Buffer): boolean {
+  const text = content.toString('utf8');
+  return !text.includes('\u0000') && Buffer.from(text, 'utf8').equals(content);
+}
 
 /**
  * Builds the document's AIP: a BagIt 1.0 bag with the originals under data/original/, the
  * preservation copies under data/preservation/, and as tag files the DA/T 46 record (XML with the
  * standard's Chinese element names, and a JSON twin), the PREMIS events, the four-properties report,
  * the classification decision and the OA event. Payload bytes stay where they are staged; only the
- * tag files are written here. The bag is built once: a replay deposits exactly the same bag.
+ * tag files are written here. The bag is built once: a replay deposits exactly the same bag. A new
+ * version of a filed item is a bag of its own beside the item's earlier ones (filedVersionPrefixOf),
+ * whose PREMIS says which bag it is a new version of.
  */
 export const packageStage: StageHandler = async ({ ingest, deps }) => {
   const { catalog, store, settings, schedule, metadataReader } = deps;
@@ -50,7 +54,12 @@ export const packageStage: StageHandler = async ({ ingest, deps }) => {
   if (!report?.passed) throw new StageError('package needs a passed four-properties report; replay from validate', { retryable: false });
   if (!metadata) throw new StageError('no DA/T 46 record; replay from characterize', { retryable: false });
 
-  const prefix = filedPrefixOf({ referenceCode: classification.referenceCode, year: classification.year!, category: classification.category!, retention: classification.retention! }, schedule.agency.fonds);
+  const itemPrefix = filedPrefixOf({ referenceCode: classification.referenceCode, year: classification.year!, category: classification.category!, retention: classification.retention! }, schedule.agency.fonds);
+  const prefix = classification.versionOf ? filedVersionPrefixOf(itemPrefix, ingest.version) : itemPrefix;
+  const [earlierAip, earlierIngest] = classification.versionOf ? await Promise.all([aipOf(pool, classification.versionOf), catalog.getIngest(classification.versionOf)]) : [];
+  if (classification.versionOf && (!earlierAip || !earlierIngest)) {
+    throw new StageError(`this is a new version of ingest ${classification.versionOf}, whose AIP the catalog does not hold; replay from classify`, { retryable: false });
+  }
   const ordered = orderComponents(components, { incoming: isIncoming(ingest.event.data) });
   const files: AipFile[] = [];
   const objects: PremisObject[] = [];
@@ -124,12 +133,29 @@ export const packageStage: StageHandler = async ({ ingest, deps }) => {
             ],
     })),
   ];
+  // The bags are named by where they lie in the archive bucket: the link between versions outlives the catalog.
+  let representation: PremisRepresentation | undefined;
+  if (earlierAip && earlierIngest) {
+    representation = { identifier: prefix, relationships: [{ type: 'derivation', subType: 'is new version of', relatedIdentifier: earlierAip.prefix }] };
+    premis.push({
+      eventIdentifier: `${ingest.ingestId}-new-version`,
+      eventType: 'information package creation',
+      eventDateTime: stageEnd('classify'),
+      eventDetail: `第${ingest.version}版，为第${earlierIngest.version}版（${earlierAip.prefix}，接收编号${earlierIngest.ingestId}）的新版本，沿用档号${classification.referenceCode}；原版本保持不变`,
+      outcome: 'success',
+      agent: { name: 'oa-archive package', type: 'software' },
+      objects: [
+        { identifier: earlierAip.prefix, role: 'source' },
+        { identifier: prefix, role: 'outcome' },
+      ],
+    });
+  }
 
   const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
   const tagFiles = [
     { path: 'metadata/da46.xml', content: Buffer.from(toDa46Xml(metadata.record as never, { referenceCode: classification.referenceCode, fonds: schedule.agency.fonds, retention: classification.retention!, year: classification.year!, category: classification.category! })) },
     { path: 'metadata/da46.json', content: json({ 档号: classification.referenceCode, ...metadata.record }) },
-    { path: 'metadata/premis.xml', content: Buffer.from(toPremisXml(premis, objects)) },
+    { path: 'metadata/premis.xml', content: Buffer.from(toPremisXml(premis, objects, representation ? { representation } : {})) },
     { path: 'metadata/four-properties.json', content: json(report.report) },
     { path: 'metadata/classification.json', content: json(classification) },
     { path: 'metadata/oa-event.json', content: json(ingest.event) },
@@ -151,10 +177,15 @@ export const packageStage: StageHandler = async ({ ingest, deps }) => {
       baggingDate: ingest.receivedAt.toISOString().slice(0, 10),
     },
   });
+  // Tag files are small and whole in memory: their text goes into the catalog with the AIP record, for
+  // deposit to write, rather than through staging. One that is not plain UTF-8 text is staged instead.
+  const staged = bag.files.filter((tag) => !isPlainText(tag.content)).map((tag) => ({ tag, stagingKey: `ingests/${ingest.ingestId}/aip/${tag.path}` }));
+  await forEachConcurrently(staged, TAG_UPLOAD_CONCURRENCY, ({ tag, stagingKey }) =>
+    store.putBuffer({ bucket: settings.stagingBucket, key: stagingKey, content: tag.content, sha256: tag.sha256, contentType: tag.path.endsWith('.xml') ? 'application/xml' : tag.path.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8' }),
+  );
   for (const tag of bag.files) {
-    const stagingKey = `ingests/${ingest.ingestId}/aip/${tag.path}`;
-    await store.putStream({ bucket: settings.stagingBucket, key: stagingKey, body: Readable.from([tag.content]), contentType: tag.path.endsWith('.xml') ? 'application/xml' : tag.path.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8' });
-    files.push({ path: tag.path, kind: 'tag', stagingKey, ...digestsOf(tag.content) });
+    const stagingKey = staged.find((s) => s.tag === tag)?.stagingKey;
+    files.push({ path: tag.path, kind: 'tag', ...(stagingKey ? { stagingKey } : { content: tag.content.toString('utf8') }), size: tag.size, sha256: tag.sha256, sm3: tag.sm3 });
   }
   await recordAip(pool, ingest.ingestId, prefix, files);
   return { detail: { prefix, payload: payload.length, tagFiles: bag.files.length } };

@@ -1,9 +1,20 @@
-import { characterizationsOf, classificationOf, itemNumbersOfClass, metadataRecordOf, preservationCopiesOf, recordPreservationEvent, recordValidationReport } from '@oa-archive/catalog';
+import {
+  characterizationsOf,
+  classificationOf,
+  filedDuplicatesOf,
+  itemNumbersOfClass,
+  metadataRecordOf,
+  preservationCopiesOf,
+  preservationEventsOf,
+  recordPreservationEvent,
+  recordValidationReport,
+} from '@oa-archive/catalog';
 import { referenceCodePattern } from '@oa-archive/classify';
 import { isAccepted } from '@oa-archive/convert';
 import type { StageHandler } from '../context.ts';
 import { StageError } from '../errors.ts';
 import { assessFourProperties } from '../fourProperties.ts';
+import { VIRUS_CHECK_EVENT } from '../virusCheck.ts';
 
 /**
  * Checks the four properties (真实性 完整性 可用性 安全性) before filing and records the report. A
@@ -13,17 +24,27 @@ import { assessFourProperties } from '../fourProperties.ts';
 export const validateStage: StageHandler = async ({ ingest, deps, log }) => {
   const { catalog, schedule, conversionPolicy } = deps;
   const pool = catalog.pool;
-  const [components, characterizations, preservation, classification, metadata] = await Promise.all([
+  const [components, characterizations, preservation, classification, metadata, events, duplicates] = await Promise.all([
     catalog.listComponents(ingest.ingestId),
     characterizationsOf(pool, ingest.ingestId),
     preservationCopiesOf(pool, ingest.ingestId),
     classificationOf(pool, ingest.ingestId),
     metadataRecordOf(pool, ingest.ingestId),
+    preservationEventsOf(pool, ingest.ingestId),
+    filedDuplicatesOf(pool, ingest.ingestId),
   ]);
   if (!classification || classification.outcome !== 'FILE') throw new StageError('validate needs a FILE decision; replay from classify', { retryable: false });
 
+  // Documents holding the 档号: the versions of one document are one archival item, so count once.
   const holders = classification.referenceCode
-    ? Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM classifications WHERE reference_code = $1', [classification.referenceCode])).rows[0]!.n)
+    ? Number(
+        (
+          await pool.query<{ n: string }>(
+            'SELECT count(DISTINCT (i.source, i.document_id)) AS n FROM classifications c JOIN ingests i ON i.ingest_id = c.ingest_id WHERE c.reference_code = $1',
+            [classification.referenceCode],
+          )
+        ).rows[0]!.n,
+      )
     : 0;
   // Voided numbers (作废) count as used: a class's numbers run 1..N, held or voided.
   const inClass = await itemNumbersOfClass(pool, classification);
@@ -48,23 +69,38 @@ export const validateStage: StageHandler = async ({ ingest, deps, log }) => {
     voidedItemNumbersInClass: inClass.voided,
     missingMetadata: metadata?.missing ?? [],
     acceptedFormat: (name) => isAccepted(conversionPolicy, name),
+    metadataRecord: metadata?.record ?? null,
+    dates: ingest.event.data.dates,
+    year: classification.year,
+    classification: { outcome: classification.outcome, ruleIds: classification.ruleIds, scheduleVersion: classification.scheduleVersion },
+    filedDuplicates: duplicates,
+    virusScan: {
+      mode: deps.settings.virusScanning ?? 'off',
+      checks: events.filter((e) => e.eventType === VIRUS_CHECK_EVENT).map((e) => ({ ordinal: e.ordinal ?? 0, outcome: e.outcome, outcomeDetail: e.outcomeDetail ?? null, agentVersion: e.agentVersion ?? null })),
+    },
   });
   await recordValidationReport(pool, ingest.ingestId, report.passed, { ...report });
-  const failed = report.items.filter((i) => i.result === 'fail');
+  // Non-blocking failures are in the report and the event; only blocking ones hold the document.
+  const failed = report.items.filter((i) => i.result === 'fail' && i.blocking);
+  const checked = report.items.filter((i) => i.result !== 'not-applicable').length;
   await recordPreservationEvent(pool, ingest.ingestId, {
     ordinal: null,
     eventType: 'validation',
     eventAt: new Date().toISOString(),
     detail: '四性检测（DA/T 70-2018）',
     outcome: report.passed ? 'success' : 'failure',
-    outcomeDetail: report.passed ? `${report.items.length}项检测通过` : failed.map((i) => `${i.code} ${i.name}：${i.detail}`).join('；'),
+    outcomeDetail: report.passed
+      ? `${report.items.length}项中${checked}项已检测，阻断项均通过${report.items.some((i) => i.result === 'fail') ? `；未通过（不阻断）：${report.items.filter((i) => i.result === 'fail').map((i) => i.code).join('、')}` : ''}`
+      : failed.map((i) => `${i.code} ${i.name}：${i.detail}`).join('；'),
     agentName: 'oa-archive validate',
   });
   const detail = { passed: report.passed, failed: failed.map((i) => i.code) };
   if (!report.passed) {
     const explanation = `四性检测未通过：${failed.map((i) => `${i.code}${i.name}（${i.detail}）`).join('；')}`;
     log.warn({ failed: detail.failed }, explanation);
-    return { detail, outcome: { status: 'REVIEW', payload: { stage: 'validate', explanation } } };
+    // code + params beside the sentence: the console renders it in the reader's language (packages/messages).
+    const params = { checks: failed.map((i) => i.code).join(', ') };
+    return { detail, outcome: { status: 'REVIEW', payload: { stage: 'validate', explanation, code: 'review.why.checksFailed', params } } };
   }
   return { detail };
 };

@@ -1,33 +1,37 @@
 import { FINAL_STATUSES, type IngestStatus } from '@oa-archive/contracts';
 import { classificationOf, type Catalog, type IngestRecord } from '@oa-archive/catalog';
+import { isMessageCode, translator, type Locale, type Translate } from '@oa-archive/messages';
 import { formatTable } from '../table.ts';
 
+const stageOf = (t: Translate, stage: string | null) => (stage && isMessageCode(`stage.${stage}`) ? t(`stage.${stage}` as 'stage.fetch') : (stage ?? ''));
+
 /** Where the document went, or why it went nowhere, in a line. */
-async function whereFiled(catalog: Catalog, ingest: IngestRecord): Promise<string> {
-  if (ingest.status === 'FAILED') return `failed at ${ingest.failedStage}: ${ingest.failureReason}`;
+async function whereFiled(catalog: Catalog, ingest: IngestRecord, t: Translate): Promise<string> {
+  if (ingest.status === 'FAILED') return t('cli.failedAt', { stage: stageOf(t, ingest.failedStage), reason: ingest.failureReason });
   const classification = await classificationOf(catalog.pool, ingest.ingestId);
   if (ingest.status === 'EXCLUDED' || ingest.status === 'REVIEW') return classification?.explanation ?? '';
   const components = await catalog.listComponents(ingest.ingestId);
   const first = components.find((c) => c.archiveKey);
-  if (!first) return ingest.currentStage ? `at ${ingest.currentStage}` : '';
+  if (!first) return ingest.currentStage ? t('cli.atStage', { stage: stageOf(t, ingest.currentStage) }) : '';
   // Filed documents are bags (<档号>/data/original/…); quarantined ones keep <…>/original/….
   const key = first.archiveKey!;
   const prefix = key.slice(0, key.includes('/data/original/') ? key.indexOf('/data/original/') : key.indexOf('/original/'));
-  const files = `${components.length} file${components.length === 1 ? '' : 's'}`;
-  return `s3://${first.archiveBucket}/${prefix}/ (${files})`;
+  return `s3://${first.archiveBucket}/${prefix}/ (${t('cli.files', { count: components.length })})`;
 }
 
-export async function ingestTable(catalog: Catalog, ingests: IngestRecord[]): Promise<string> {
+/** The ingests as a table in the reader's language (ARCHIVE_LOCALE); statuses keep their code beside the word. */
+export async function ingestTable(catalog: Catalog, ingests: IngestRecord[], locale: Locale = 'zh-CN'): Promise<string> {
+  const t = translator(locale);
   const rows = await Promise.all(
     ingests.map(async (i) => [
       i.documentId,
       i.title,
-      i.status,
+      locale === 'en' ? i.status : `${t(`status.${i.status}`)} ${i.status}`,
       (await classificationOf(catalog.pool, i.ingestId))?.referenceCode ?? '',
-      await whereFiled(catalog, i),
+      await whereFiled(catalog, i, t),
     ]),
   );
-  return formatTable(['document', '题名', 'status', '档号', 'where / why'], rows, 76);
+  return formatTable([t('cli.col.document'), t('cli.col.title'), t('cli.col.status'), t('cli.col.referenceCode'), t('cli.col.where')], rows, 76);
 }
 
 /** Waits until the given documents of a source have an outcome; returns them, or throws on timeout. */
