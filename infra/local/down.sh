@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops what these scripts started (services, S3 server, Kafka). A PostgreSQL or Redis that was
+# Stops what these scripts started (services, S3 server, Kafka, clamd, the Ceph test cluster). A PostgreSQL or Redis that was
 # already running on the machine is left alone.
 source "$(dirname "$0")/lib.sh"
 here="$(dirname "$0")"
@@ -7,4 +7,5 @@ bash "$here/services.sh" stop
 bash "$here/s3.sh" stop
 bash "$here/kafka.sh" stop
 bash "$here/clamav.sh" stop
+bash "$here/ceph.sh" stop
 if [ -f "$OA_HOME/run/redis.pid" ]; then kill "$(cat "$OA_HOME/run/redis.pid")" 2>/dev/null || true; rm -f "$OA_HOME/run/redis.pid"; fi
