@@ -6,3 +6,4 @@ export * from './stages.ts';
 export * from './receipt.ts';
 export * from './deadLetter.ts';
 export * from './example.ts';
+export { formatBytes } from './bytes.ts';

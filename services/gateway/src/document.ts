@@ -5,6 +5,7 @@ import {
   CLOUDEVENTS_STRUCTURED_CONTENT_TYPE,
   documentFinalizedDataSchema,
   documentFinalizedEvent,
+  formatBytes,
   ingestIdOf,
   parseDocumentFinalized,
   type DocumentFinalizedData,
@@ -64,16 +65,6 @@ function summarize(issues: DocumentIssue[]): string {
   return shown.join('; ');
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 /** Intake's own limits, checked here so that an accepted document is never dead-lettered for them. */
 function limitIssues(data: DocumentFinalizedData, source: string, origins: OaSource, limits: Limits, sources: Map<string, string>): DocumentIssue[] {

@@ -1,5 +1,5 @@
 import { isAllowedOrigin, type OaSource } from '@oa-archive/config';
-import type { ContractIssue, DocumentFinalizedEvent } from '@oa-archive/contracts';
+import { formatBytes, type ContractIssue, type DocumentFinalizedEvent } from '@oa-archive/contracts';
 
 /**
  * What intake accepts beyond the contract: the limits an operator sets and the OA systems it knows.
@@ -19,16 +19,8 @@ export interface Refusal {
   issues: ContractIssue[];
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
-}
+/** Intake's refusals and the gateway's speak of sizes alike. */
+export { formatBytes };
 
 /** The bytes a Kafka record carries: value, key and headers. */
 export function recordBytes(record: { value: Buffer | null; key: Buffer | null; headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined> }): number {
