@@ -173,18 +173,9 @@ start() {
 }
 
 stop() {
-  local name f pid i stopped=0
+  local name stopped=0
   for name in "${DAEMONS[@]}"; do
-    f=$(pidfile "$name")
-    [ -f "$f" ] || continue
-    pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid"
-      for ((i = 0; i < 40; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-      stopped=1
-    fi
-    rm -f "$f"
+    if stop_pidfile "$(pidfile "$name")" 10; then stopped=1; fi
   done
   [ "${1:-}" = quiet ] || [ "$stopped" = 0 ] || log "Ceph stopped"
 }

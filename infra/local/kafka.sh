@@ -17,8 +17,7 @@ LOG_FILE="${KAFKA_LOG_FILE:-$OA_HOME/logs/kafka.log}"
 
 resolve_jars() {
   [ -f "$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar" ] && return 0
-  command -v java >/dev/null || apt_install default-jre-headless
-  command -v mvn >/dev/null || apt_install maven
+  ensure_maven
   log "resolving Kafka $KAFKA_VERSION jars from Maven Central"
   mvn -q -B -f "$REPO_ROOT/infra/local/kafka/pom.xml" dependency:copy-dependencies \
     -DoutputDirectory="$KAFKA_LIBS.partial" -DincludeScope=runtime
@@ -89,16 +88,9 @@ start() {
 
 stop() {
   [ -f "$PIDFILE" ] || { log "Kafka was not started by these scripts"; return 0; }
-  local pid i
-  pid=$(cat "$PIDFILE")
-  if kill -0 "$pid" 2>/dev/null; then
-    log "stopping Kafka (pid $pid)"
-    kill -TERM "$pid"
-    # A controlled shutdown flushes the log; give it time before forcing.
-    for ((i = 0; i < 120; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-  fi
-  rm -f "$PIDFILE"
+  log "stopping Kafka (pid $(cat "$PIDFILE"))"
+  # A controlled shutdown flushes the log; give it time before forcing.
+  stop_pidfile "$PIDFILE" 30 || true
 }
 
 case "${1:-start}" in

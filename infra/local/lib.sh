@@ -37,6 +37,25 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# stop_pidfile PIDFILE SECONDS — TERM the process a pid file names, KILL it if it has not gone within
+# SECONDS, and remove the file. True when there was a live process to stop.
+stop_pidfile() {
+  local pidfile=$1 seconds=$2 pid i
+  [ -f "$pidfile" ] || return 1
+  pid=$(cat "$pidfile")
+  rm -f "$pidfile"
+  kill -0 "$pid" 2>/dev/null || return 1
+  kill -TERM "$pid"
+  for ((i = 0; i < seconds * 4; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# ensure_maven — Java and Maven, which resolve the Kafka, S3Proxy and validator jars from Maven Central.
+ensure_maven() {
+  command -v java >/dev/null || apt_install default-jre-headless
+  command -v mvn >/dev/null || apt_install maven
+}
+
 # node_platform_package — the npm registry's package that carries a Node binary for this machine.
 # These packages ship the binary itself and need no install script (npm 11 runs none unless allowed,
 # which is why the `node` wrapper package, whose preinstall downloads the binary, cannot be used).

@@ -19,8 +19,7 @@ PIDFILE="${S3_PIDFILE:-$OA_HOME/run/s3.pid}"
 
 resolve_jar() {
   [ -f "$S3PROXY_JAR" ] && return 0
-  command -v java >/dev/null || apt_install default-jre-headless
-  command -v mvn >/dev/null || apt_install maven
+  ensure_maven
   log "resolving S3Proxy $S3PROXY_VERSION from Maven Central"
   local dir partial
   dir=$(dirname "$S3PROXY_JAR")
@@ -62,16 +61,7 @@ PROPS
 }
 
 stop() {
-  [ -f "$PIDFILE" ] || return 0
-  local pid i
-  pid=$(cat "$PIDFILE")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for ((i = 0; i < 40; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-    log "S3 server stopped"
-  fi
-  rm -f "$PIDFILE"
+  if stop_pidfile "$PIDFILE" 10; then log "S3 server stopped"; fi
 }
 
 case "${1:-start}" in

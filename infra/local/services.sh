@@ -46,18 +46,9 @@ start() {
 }
 
 stop() {
-  local name pidfile pid i
+  local name
   for name in "${SERVICES[@]}"; do
-    pidfile="$OA_HOME/run/$name.pid"
-    [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid"
-      for ((i = 0; i < 80; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-      log "stopped $name"
-    fi
-    rm -f "$pidfile"
+    if stop_pidfile "$OA_HOME/run/$name.pid" 20; then log "stopped $name"; fi
   done
 }
 

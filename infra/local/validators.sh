@@ -20,8 +20,7 @@ resolve_jars() {
   local want
   want=$(pom_sum)
   [ -d "$LIBS" ] && [ -f "$POM_SUM" ] && [ "$(cat "$POM_SUM")" = "$want" ] && return 0
-  command -v java >/dev/null || apt_install default-jre-headless
-  command -v mvn >/dev/null || apt_install maven
+  ensure_maven
   log "resolving validator jars from Maven Central ($POM)"
   rm -rf "$LIBS.partial"
   # Maven's output goes to stderr: stdout carries the validator's one JSON line only.
