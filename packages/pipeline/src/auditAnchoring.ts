@@ -13,6 +13,7 @@ import {
   type Catalog,
 } from '@oa-archive/catalog';
 import type { Logger } from '@oa-archive/observability';
+import { PeriodicTask } from './periodic.ts';
 import { listKeys, type ObjectLock, type ObjectStore } from '@oa-archive/storage';
 
 /** Where anchors go: the archive bucket, under AUDIT_ANCHOR_PREFIX; locked like archive objects where configured. */
@@ -90,30 +91,8 @@ export async function verifyAuditAnchors(target: Pick<AnchorTarget, 'catalog' | 
  * is logged and the next one tries again.
  */
 export function startAuditAnchoring(target: AnchorTarget & { intervalMs: number; logger: Logger }): { stop(): Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const round = async () => {
-    try {
-      const result = await anchorAuditChain(target);
-      if (result.outcome === 'written') target.logger.info({ seq: result.anchor.seq, key: result.key }, 'audit chain anchored');
-    } catch (error) {
-      target.logger.error({ err: error, bucket: target.bucket }, 'audit chain anchoring failed; the next round tries again');
-    }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = round().finally(schedule);
-    }, target.intervalMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return new PeriodicTask('audit chain anchoring', target.intervalMs, async () => {
+    const result = await anchorAuditChain(target);
+    if (result.outcome === 'written') target.logger.info({ seq: result.anchor.seq, key: result.key }, 'audit chain anchored');
+  }, target.logger).start();
 }
