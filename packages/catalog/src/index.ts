@@ -61,7 +61,6 @@ export {
   preservationCopiesOf,
   preservationEventsOf,
   recordAip,
-  recordPreservationArchiveKey,
   recordPreservationArchiveKeys,
   recordPreservationCopy,
   recordPreservationEvent,

@@ -51,10 +51,6 @@ export async function recordPreservationArchiveKeys(db: Queryable, ingestId: str
   );
 }
 
-export async function recordPreservationArchiveKey(db: Queryable, ingestId: string, ordinal: number, archiveKey: string): Promise<void> {
-  await db.query('UPDATE preservation_copies SET archive_key = $3 WHERE ingest_id = $1 AND ordinal = $2', [ingestId, ordinal, archiveKey]);
-}
-
 export async function preservationCopiesOf(db: Queryable, ingestId: string): Promise<PreservationCopyRecord[]> {
   const { rows } = await db.query('SELECT * FROM preservation_copies WHERE ingest_id = $1 ORDER BY ordinal', [ingestId]);
   return rows.map((r) => ({

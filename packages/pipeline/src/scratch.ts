@@ -1,9 +1,8 @@
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { DigestingStream, type Fixity, type ObjectStore } from '@oa-archive/storage';
+import type { Fixity, ObjectStore } from '@oa-archive/storage';
 
 /*
  * Scratch entries carry their owner in their name: host, pid and the pid's start time, e.g.
@@ -133,13 +132,6 @@ export async function withScratch<T>(root: string, ingestId: string, fn: (dir: s
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Copies an object into a local file, computing SHA-256 and SM3 on the way. */
-export async function downloadWithFixity(store: ObjectStore, bucket: string, key: string, file: string): Promise<Fixity> {
-  const digest = new DigestingStream();
-  await pipeline(await store.getStream(bucket, key), digest, createWriteStream(file));
-  return digest.result();
 }
 
 /** Streams a local file into the store, computing SHA-256 and SM3 on the way. */
