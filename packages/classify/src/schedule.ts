@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Pair } from 'yaml';
+import { validateYamlFile, type YamlProblem } from '@oa-archive/config';
 import { documentTypeTableProblems } from './documentTypes.ts';
 
 /**
@@ -134,33 +134,9 @@ export class ScheduleError extends Error {
   }
 }
 
-/** Where an unknown key itself stands (not its value), so the message points at the typo. */
-function keyLineOf(doc: Document, counter: LineCounter, mapPath: (string | number)[], key: string): string | undefined {
-  const map = doc.getIn(mapPath, true);
-  if (!isMap(map)) return undefined;
-  const pair = (map.items as Pair<{ value?: unknown; range?: [number, number, number] }>[]).find((p) => p.key?.value === key);
-  const offset = pair?.key?.range?.[0];
-  if (offset === undefined) return undefined;
-  const { line, col } = counter.linePos(offset);
-  return `${line}:${col}`;
-}
-
-function lineOf(doc: Document, counter: LineCounter, path: (string | number)[]): string {
-  // The deepest node that exists on the path: a missing key points at its parent.
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-    const offset = node?.range?.[0] ?? (depth === 0 ? 0 : undefined);
-    if (offset !== undefined && (depth === 0 || node)) {
-      const { line, col } = counter.linePos(offset);
-      return `${line}:${col}`;
-    }
-  }
-  return '1:1';
-}
-
 /** Checks a schema alone cannot: unique ids, valid regular expressions, retention only with FILE, the template. */
-function semanticProblems(schedule: RetentionSchedule): { path: (string | number)[]; message: string }[] {
-  const problems: { path: (string | number)[]; message: string }[] = [];
+function semanticProblems(schedule: RetentionSchedule): YamlProblem[] {
+  const problems: YamlProblem[] = [];
   const seen = new Map<string, number>();
   schedule.rules.forEach((rule, i) => {
     const first = seen.get(rule.id);
@@ -197,35 +173,20 @@ function semanticProblems(schedule: RetentionSchedule): { path: (string | number
 
 /** Parses and validates a schedule; `source` names the file in messages. */
 export function parseSchedule(text: string, source = 'schedule.yaml'): RetentionSchedule {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ScheduleError(source, doc.errors.map((e) => `${source}:${e.linePos?.[0]?.line ?? '?'}:${e.linePos?.[0]?.col ?? '?'} ${e.message.split('\n')[0]}`));
-  }
-  if (!isMap(doc.contents) && !isScalar(doc.contents)) throw new ScheduleError(source, [`${source}:1:1 the schedule must be a YAML mapping`]);
-  const raw = doc.toJS() as { rules?: { id?: unknown }[] } | null;
-  // `rules.21.retention` reads better as `rules.21 (D10-NOT-ADOPTED).retention`.
-  const describe = (path: (string | number)[]) =>
+  const result = validateYamlFile(source, text, scheduleSchema, { check: semanticProblems, describe, noun: 'schedule' });
+  if (!result.ok) throw new ScheduleError(source, result.problems);
+  return result.value;
+}
+
+// `rules.21.retention` reads better as `rules.21 (D10-NOT-ADOPTED).retention`.
+function describe(path: (string | number)[], raw: unknown): string {
+  const rules = (raw as { rules?: { id?: unknown }[] } | null)?.rules;
+  return (
     path
       .map((p, i) => {
-        const id = i === 1 && path[0] === 'rules' && typeof p === 'number' ? raw?.rules?.[p]?.id : undefined;
+        const id = i === 1 && path[0] === 'rules' && typeof p === 'number' ? rules?.[p]?.id : undefined;
         return typeof id === 'string' ? `${p} (${id})` : String(p);
       })
-      .join('.') || '(top)';
-  const parsed = scheduleSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ScheduleError(
-      source,
-      parsed.error.issues.map((issue) => {
-        const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-        const where = (issue.code === 'unrecognized_keys' && keyLineOf(doc, counter, path, issue.keys[0]!)) || lineOf(doc, counter, path);
-        return `${source}:${where} ${describe(path)}: ${issue.message}`;
-      }),
-    );
-  }
-  const problems = semanticProblems(parsed.data);
-  if (problems.length > 0) {
-    throw new ScheduleError(source, problems.map((p) => `${source}:${lineOf(doc, counter, p.path)} ${describe(p.path)}: ${p.message}`));
-  }
-  return parsed.data;
+      .join('.') || '(top)'
+  );
 }

@@ -6,3 +6,5 @@ export { callbackTargetSchema } from './fragments.ts';
 export { isAllowedComponentUrl, isAllowedOrigin } from './fragments.ts';
 export { kafkaEnvProblems, kafkaSettingsOf, refineKafkaEnv } from './fragments.ts';
 export type { KafkaConnectionSettings } from './fragments.ts';
+export { validateYamlFile } from './yamlFile.ts';
+export type { YamlFileOptions, YamlFileResult, YamlProblem } from './yamlFile.ts';
