@@ -117,6 +117,12 @@ start() {
   if endpoint_answers; then log "Ceph RGW already answers on 127.0.0.1:$PORT"; return 0; fi
   command -v curl >/dev/null || apt_install curl
   install_packages
+  # The throw-away cluster is made anew each time. Once here an OSD died at start-up against a fresh
+  # monitor ('wrong fsid') and was not seen again; a second fresh cluster is cheap (~15 s) and says why.
+  ( start_cluster ) || { log "the Ceph cluster did not come up; making it anew once more"; ( start_cluster ); }
+}
+
+start_cluster() {
   stop quiet
   port_open 127.0.0.1 "$MON_PORT" && die "127.0.0.1:$MON_PORT is taken by another program; set CEPH_MON_PORT"
 
