@@ -73,14 +73,23 @@ osd data = $DIR/osd/\$id
 osd objectstore = memstore
 # memstore keeps objects in memory up to this size, which is also the size the OSD reports.
 memstore device bytes = 2147483648
-# The crush weight would otherwise follow the reported size (2 GiB → 0.002): make it plain.
-osd crush initial weight = 1
+# ceph.sh places the OSD in the crush map itself. Left to the OSD, its first command at start-up can
+# leave before it has the monitor's map, carrying an empty cluster fsid; the monitor refuses it
+# ('wrong fsid') and the OSD exits. Seen here on every first start in a new OA_ARCHIVE_HOME after
+# another cluster had run, and in CI.
+osd crush update on start = false
+osd class update on start = false
 log file = $OA_HOME/logs/ceph-\$name.log
 
 [$RGW_NAME]
 rgw frontends = beast endpoint=127.0.0.1:$PORT
 rgw data = $DIR/rgw
 log file = $OA_HOME/logs/ceph-\$name.log
+# Encryption at rest for the S3_SSE tests: SSE-KMS (aws:kms) against the built-in test key store, key id
+# oa-archive-test; RGW otherwise refuses SSE over plain HTTP. A throw-away key for a throw-away cluster.
+rgw crypt require ssl = false
+rgw crypt s3 kms backend = testing
+rgw crypt s3 kms encryption keys = oa-archive-test=DImDzqC2mLK97NJxLy0MPUUgD6v0yHo3suv9hSuLIEI=
 CONF
 }
 
@@ -107,7 +116,48 @@ run_daemon() {
   echo $! >"$(pidfile "$name")"
 }
 
-alive() { local f; f=$(pidfile "$1"); [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+DAEMON_NAMES='ceph-mon|ceph-osd|radosgw'
+alive() { pid_running "$(pidfile "$1")" "$DAEMON_NAMES"; }
+
+# leftover_daemons — pids of daemons of an earlier throw-away cluster that this home's pid files do not
+# name: one started from another OA_ARCHIVE_HOME, or one whose home was deleted under it. They have the
+# command line run_daemon gives (`-c …/ceph/ceph.conf -f`, never /etc/ceph's). Such an OSD keeps
+# knocking on the monitor port with its old cluster's identity, and a fresh cluster's OSD then exits at
+# start-up with nothing in its log (seen here, and in CI on both tries). A cluster whose configuration still
+# exists and names another monitor port is someone else's, and is left alone.
+leftover_daemons() {
+  local dir comm args conf
+  for dir in /proc/[0-9]*; do
+    comm=$(cat "$dir/comm" 2>/dev/null) || continue
+    case "$comm" in ceph-mon | ceph-osd | radosgw) ;; *) continue ;; esac
+    args=$(tr '\0' ' ' <"$dir/cmdline" 2>/dev/null) || continue
+    case "$args" in *" -c /etc/ceph/"*) continue ;; *" -c "*/ceph/ceph.conf" -f "*) ;; *) continue ;; esac
+    conf=${args#* -c }
+    conf=${conf%% *}
+    if [ -f "$conf" ] && ! grep -q "^mon host = v1:127.0.0.1:$MON_PORT\$" "$conf"; then continue; fi
+    echo "${dir#/proc/}"
+  done
+}
+
+stop_leftovers() {
+  local pid
+  for pid in $(leftover_daemons); do
+    log "stopping a leftover Ceph daemon of an earlier test cluster: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)(pid $pid)"
+    echo "$pid" >"$OA_HOME/run/ceph-leftover.pid"
+    stop_pidfile "$OA_HOME/run/ceph-leftover.pid" 10 "$DAEMON_NAMES" || true
+  done
+}
+
+# show_logs NAME LOGNAME — the end of a daemon's output and log and output, so that a failure says why where it is seen
+# (in CI, the log files themselves are gone with the machine).
+show_logs() {
+  local f
+  for f in "$OA_HOME/logs/ceph-$1.out" "$OA_HOME/logs/ceph-$2.log"; do
+    [ -f "$f" ] || continue
+    echo "----- last lines of $f" >&2
+    grep -v '^$' "$f" | tail -n 25 >&2
+  done
+}
 
 start() {
   if endpoint_answers; then log "Ceph RGW already answers on 127.0.0.1:$PORT"; return 0; fi
@@ -124,6 +174,7 @@ start() {
 
 start_cluster() {
   stop quiet
+  stop_leftovers
   port_open 127.0.0.1 "$MON_PORT" && die "127.0.0.1:$MON_PORT is taken by another program; set CEPH_MON_PORT"
 
   local began=$SECONDS fsid osd_uuid i
@@ -147,12 +198,14 @@ start_cluster() {
   log "creating one memstore OSD"
   osd_uuid=$(cat /proc/sys/kernel/random/uuid)
   [ "$(ceph_cli osd new "$osd_uuid")" = 0 ] || die "the monitor did not give the OSD id 0"
+  ceph_cli osd crush add osd.0 1 root=default host=local >/dev/null 2>&1 ||
+    die "the monitor did not place osd.0 in the crush map"
   ceph-osd -c "$CONF" -i 0 --mkfs --osd-uuid "$osd_uuid" >>"$OA_HOME/logs/ceph-osd.out" 2>&1 ||
     die "ceph-osd --mkfs failed (see $OA_HOME/logs/ceph-osd.out)"
   run_daemon osd ceph-osd -i 0
   for ((i = 0; i < 120; i++)); do
     [ "$(ceph_cli osd dump -f json 2>/dev/null | grep -o '"up":1' | head -n 1)" = '"up":1' ] && break
-    alive osd || die "ceph-osd exited (see $OA_HOME/logs/ceph-osd.0.log and ceph-osd.out)"
+    alive osd || { show_logs osd osd.0; die "ceph-osd exited (see $OA_HOME/logs/ceph-osd.0.log and ceph-osd.out)"; }
     sleep 0.5
   done
   ((i < 120)) || die "the OSD did not come up within 60 s (see $OA_HOME/logs/ceph-osd.0.log)"
@@ -162,7 +215,7 @@ start_cluster() {
   # radosgw listens only once it has created its pools and they are active.
   for ((i = 0; i < 480; i++)); do
     endpoint_answers && break
-    alive rgw || die "radosgw exited (see $OA_HOME/logs/ceph-$RGW_NAME.log and ceph-rgw.out)"
+    alive rgw || { show_logs rgw "$RGW_NAME"; die "radosgw exited (see $OA_HOME/logs/ceph-$RGW_NAME.log and ceph-rgw.out)"; }
     sleep 0.25
   done
   endpoint_answers || die "radosgw did not listen on 127.0.0.1:$PORT within 120 s (see $OA_HOME/logs/ceph-$RGW_NAME.log)"
@@ -181,7 +234,7 @@ start_cluster() {
 stop() {
   local name stopped=0
   for name in "${DAEMONS[@]}"; do
-    if stop_pidfile "$(pidfile "$name")" 10; then stopped=1; fi
+    if stop_pidfile "$(pidfile "$name")" 10 "$DAEMON_NAMES"; then stopped=1; fi
   done
   [ "${1:-}" = quiet ] || [ "$stopped" = 0 ] || log "Ceph stopped"
 }

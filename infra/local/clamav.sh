@@ -17,7 +17,7 @@ SOCKET="${SOCKET#unix://}"
 PIDFILE="$CLAMAV_HOME/clamd.pid"
 DB="$CLAMAV_HOME/db"
 
-running() { [ -S "$SOCKET" ] && [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+running() { [ -S "$SOCKET" ] && pid_running "$PIDFILE" clamd; }
 
 write_database() {
   mkdir -p "$DB"
@@ -66,10 +66,7 @@ CONF
 }
 
 stop() {
-  if [ -f "$PIDFILE" ]; then
-    kill "$(cat "$PIDFILE")" 2>/dev/null || true
-    rm -f "$PIDFILE"
-  fi
+  stop_pidfile "$PIDFILE" 10 clamd || true
   rm -f "$SOCKET"
 }
 

@@ -8,4 +8,4 @@ bash "$here/s3.sh" stop
 bash "$here/kafka.sh" stop
 bash "$here/clamav.sh" stop
 bash "$here/ceph.sh" stop
-if [ -f "$OA_HOME/run/redis.pid" ]; then kill "$(cat "$OA_HOME/run/redis.pid")" 2>/dev/null || true; rm -f "$OA_HOME/run/redis.pid"; fi
+stop_pidfile "$OA_HOME/run/redis.pid" 10 redis-server || true

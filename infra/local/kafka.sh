@@ -90,7 +90,7 @@ stop() {
   [ -f "$PIDFILE" ] || { log "Kafka was not started by these scripts"; return 0; }
   log "stopping Kafka (pid $(cat "$PIDFILE"))"
   # A controlled shutdown flushes the log; give it time before forcing.
-  stop_pidfile "$PIDFILE" 30 || true
+  stop_pidfile "$PIDFILE" 30 java || true
 }
 
 case "${1:-start}" in

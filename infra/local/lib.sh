@@ -37,14 +37,25 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# stop_pidfile PIDFILE SECONDS — TERM the process a pid file names, KILL it if it has not gone within
-# SECONDS, and remove the file. True when there was a live process to stop.
+# pid_running PIDFILE NAMES — the pid file names a live process called one of NAMES ("a|b"). A pid file
+# outlives a reboot, and its pid may by then belong to another program, which must be neither taken
+# for our service nor stopped in its place.
+pid_running() {
+  local pid name
+  [ -f "$1" ] || return 1
+  pid=$(cat "$1")
+  name=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
+  [[ "|$2|" == *"|$name|"* ]]
+}
+
+# stop_pidfile PIDFILE SECONDS NAMES — TERM the process a pid file names (if it is called one of
+# NAMES), KILL it if it has not gone within SECONDS, and remove the file. True when there was a live
+# process to stop.
 stop_pidfile() {
   local pidfile=$1 seconds=$2 pid i
-  [ -f "$pidfile" ] || return 1
+  pid_running "$pidfile" "$3" || { rm -f "$pidfile"; return 1; }
   pid=$(cat "$pidfile")
   rm -f "$pidfile"
-  kill -0 "$pid" 2>/dev/null || return 1
   kill -TERM "$pid"
   for ((i = 0; i < seconds * 4; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
   kill -KILL "$pid" 2>/dev/null || true
@@ -103,6 +114,12 @@ major_of() {
 PNPM_VERSION=$(sed -nE 's/.*"packageManager": *"pnpm@([0-9.]+)".*/\1/p' "$REPO_ROOT/package.json")
 ensure_node() {
   local node_dir="$OA_HOME/node24" pnpm_dir="$OA_HOME/pnpm-$PNPM_VERSION" use_own_node=0 pkg
+  # Node trusts only the CA list compiled into it. Where the machine reaches the registry through a
+  # proxy whose CA is in the system's store, every tarball fetch fails with "self-signed certificate
+  # in certificate chain" unless Node is told to read that store as well.
+  if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+    export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+  fi
   if [ "$(command -v node >/dev/null && major_of node || echo 0)" -lt 24 ]; then
     use_own_node=1
     if [ "$(major_of "$node_dir/bin/node")" != 24 ]; then
@@ -125,7 +142,18 @@ ensure_node() {
   case "${NODE_OPTIONS:-}" in *TimeoutNegativeWarning*) ;; *) export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning" ;; esac
 }
 
-# ensure_packages — the workspace's dependencies, exactly as locked.
+# ensure_packages — the workspace's dependencies, exactly as locked. After failed tarball fetches a
+# pnpm install has been seen to stall for good (every thread idle, no socket open) instead of exiting,
+# so each try gets a deadline and a stalled one is tried again.
+PNPM_INSTALL_DEADLINE_S=${PNPM_INSTALL_DEADLINE_S:-300}
 ensure_packages() {
-  (cd "$REPO_ROOT" && pnpm install --frozen-lockfile --reporter=silent)
+  local try rc
+  for try in 1 2 3; do
+    rc=0
+    (cd "$REPO_ROOT" && timeout --kill-after=10 "$PNPM_INSTALL_DEADLINE_S" pnpm install --frozen-lockfile --reporter=silent) || rc=$?
+    [ "$rc" = 0 ] && return 0
+    [ "$rc" = 124 ] || [ "$rc" = 137 ] || die "pnpm install failed (exit $rc)"
+    log "pnpm install made no end within ${PNPM_INSTALL_DEADLINE_S}s (try $try of 3); trying again"
+  done
+  die "pnpm install did not finish in three tries of ${PNPM_INSTALL_DEADLINE_S}s each"
 }

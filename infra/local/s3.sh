@@ -53,7 +53,9 @@ jclouds.filesystem.basedir=$DATA_DIR
 PROPS
   )
   log "starting S3Proxy $S3PROXY_VERSION on 127.0.0.1:$PORT (data in $DATA_DIR)"
-  nohup java -Xms64m -Xmx512m -XX:+UseSerialGC -jar "$S3PROXY_JAR" --properties "$properties" \
+  # Object keys become file names in its filesystem store: under the POSIX locale (a shell or CI job
+  # without LANG) Java cannot encode 关于….pdf and S3Proxy answers 400 InvalidRequest for such keys.
+  LC_ALL=C.UTF-8 nohup java -Dfile.encoding=UTF-8 -Dsun.jnu.encoding=UTF-8 -Xms64m -Xmx512m -XX:+UseSerialGC -jar "$S3PROXY_JAR" --properties "$properties" \
     >"$OA_HOME/logs/s3-$PORT.log" 2>&1 </dev/null 8>&- &
   echo $! >"$PIDFILE"
   wait_for_port 127.0.0.1 "$PORT" 60 "S3 server"
@@ -61,7 +63,7 @@ PROPS
 }
 
 stop() {
-  if stop_pidfile "$PIDFILE" 10; then log "S3 server stopped"; fi
+  if stop_pidfile "$PIDFILE" 10 java; then log "S3 server stopped"; fi
 }
 
 case "${1:-start}" in

@@ -5,6 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 
 SERVICES=(intake worker oa-simulator console gateway)
+# What a Node process is called in /proc: Node 24 names its main thread MainThread.
+NODE_NAMES='node|MainThread'
 # The simulator plays the six OA systems of services/gateway/sources.local.yaml; intake and the fetch
 # stage must know each: the four that hand over URLs have their files served on :8088 with the
 # simulator's token; the two that drop packages have them staged by the gateway in the staging bucket.
@@ -28,10 +30,13 @@ args_of() {
 start() {
   ensure_node
   cd "$REPO_ROOT"
+  # The worker scans every component (CLAMAV_MODE=clamd is its default); without clamd documents would
+  # only wait for it. Started on the project's own signature database (clamav.sh).
+  if [ "${CLAMAV_MODE:-clamd}" = clamd ]; then bash "$REPO_ROOT/infra/local/clamav.sh" start; fi
   local name pidfile
   for name in "${SERVICES[@]}"; do
     pidfile="$OA_HOME/run/$name.pid"
-    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    if pid_running "$pidfile" "$NODE_NAMES"; then
       log "$name already running (pid $(cat "$pidfile"))"
       continue
     fi
@@ -48,7 +53,7 @@ start() {
 stop() {
   local name
   for name in "${SERVICES[@]}"; do
-    if stop_pidfile "$OA_HOME/run/$name.pid" 20; then log "stopped $name"; fi
+    if stop_pidfile "$OA_HOME/run/$name.pid" 20 "$NODE_NAMES"; then log "stopped $name"; fi
   done
 }
 
