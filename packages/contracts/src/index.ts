@@ -7,3 +7,5 @@ export * from './receipt.ts';
 export * from './deadLetter.ts';
 export * from './example.ts';
 export { formatBytes } from './bytes.ts';
+export { csvCell } from './csv.ts';
+export { agencyDate, agencyDateTime, isTimeZone, TimeZoneError } from './agencyTime.ts';

@@ -25,6 +25,11 @@ export interface IngestReceiptData {
   referenceCode?: string;
   /** Why the archive decided as it did: rule ids, schedule version, one readable line. */
   classification?: { outcome: string; ruleIds: string[]; scheduleVersion: string; explanation: string };
+  /**
+   * 限制利用: filed with its use restricted (DA/T 46 权限管理 · 控制标识 控制), e.g. a 内部 document;
+   * only `minimumRole` and above may use its content. Absent for an unrestricted document.
+   */
+  access?: { controlMark: '控制'; securityLevel: string; minimumRole: string; basis: string };
   objects: DepositedObject[];
   decidedAt: string;
 }

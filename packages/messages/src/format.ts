@@ -30,3 +30,6 @@ export function formatDuration(seconds: number | null | undefined, locale: Local
   if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} ${u.h}`;
   return `${(seconds / 86_400).toFixed(1)} ${u.d}`;
 }
+
+/** A name with its code, as each language writes a parenthesis: 文书（WS） / administrative records (WS); the bare code when the name is the code. */
+export const nameWithCode = (name: string, code: string, locale: Locale): string => (name === code ? code : locale === 'en' ? `${name} (${code})` : `${name}（${code}）`);

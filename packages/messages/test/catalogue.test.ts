@@ -40,6 +40,14 @@ describe('the message catalogue', () => {
 });
 
 describe('findings', () => {
+  it('renders structural problems stored by code in the reader\'s language, with nothing left in English', () => {
+    const corrupt = { code: 'corrupt', params: { detail: 'no %%EOF marker at the end (file is truncated); startxref points to byte 9', problems: 'pdf-no-eof;pdf-bad-startxref=9' }, message: 'PDF is damaged or unreadable' };
+    expect(renderFinding(corrupt, 'zh-CN')).toBe('文件已损坏或无法读取（文件末尾没有%%EOF结束标记（文件被截断）；startxref指向第9字节，该处没有交叉引用表），请向OA系统索取完整副本');
+    expect(renderFinding(corrupt, 'en')).toBe('The file is damaged or unreadable (no %%EOF marker at the end (file is truncated); startxref points to byte 9, where there is no cross-reference table); request a complete copy from the OA system.');
+    // An unknown code: the stored detail, not a half-translated list.
+    expect(renderFinding({ ...corrupt, params: { detail: 'odd', problems: 'pdf-no-eof;something-new' } }, 'en')).toBe('The file is damaged or unreadable (odd); request a complete copy from the OA system.');
+  });
+
   it('renders a finding from its code, with the tool detail when it carries one, else its stored sentence', () => {
     const corrupt = { code: 'corrupt', params: { detail: 'no %%EOF marker' }, message: 'PDF is damaged or unreadable: no %%EOF marker' };
     expect(renderFinding(corrupt, 'zh-CN')).toBe('文件已损坏或无法读取（no %%EOF marker），请向OA系统索取完整副本');
