@@ -119,6 +119,12 @@ export const s3Env = z.object({
   S3_CONDITIONAL_PUT: z.enum(['enforced', 'ignored']).default('enforced'),
   /** Create the buckets at start-up (local runs); production buckets are provisioned with Object Lock. */
   S3_CREATE_BUCKETS: bool(true),
+  /**
+   * Encryption at rest asked of the store on every write: `AES256` (SSE-S3) or `aws:kms` (SSE-KMS, with
+   * S3_SSE_KMS_KEY_ID or the store's default key). A write the store does not report encrypted fails.
+   */
+  S3_SSE: z.enum(['none', 'AES256', 'aws:kms']).default('none'),
+  S3_SSE_KMS_KEY_ID: z.string().min(1).optional(),
 });
 
 /**
@@ -261,5 +267,13 @@ export function s3SettingsOf(env: z.infer<typeof s3Env>) {
     secretAccessKey: env.S3_SECRET_ACCESS_KEY,
     forcePathStyle: env.S3_FORCE_PATH_STYLE,
     sdkChecksums: env.S3_SDK_CHECKSUMS,
+    serverSideEncryption: serverSideEncryptionOf(env),
   };
+}
+
+/** The encryption the storage package asks for, from S3_SSE; a KMS key id only makes sense with aws:kms. */
+export function serverSideEncryptionOf(env: Pick<z.infer<typeof s3Env>, 'S3_SSE' | 'S3_SSE_KMS_KEY_ID'>): { mode: 'none' } | { mode: 'AES256' } | { mode: 'aws:kms'; kmsKeyId?: string } {
+  if (env.S3_SSE_KMS_KEY_ID && env.S3_SSE !== 'aws:kms') throw new ConfigError([`S3_SSE_KMS_KEY_ID: set, but S3_SSE is ${env.S3_SSE}, not aws:kms`]);
+  if (env.S3_SSE === 'aws:kms') return { mode: 'aws:kms', ...(env.S3_SSE_KMS_KEY_ID ? { kmsKeyId: env.S3_SSE_KMS_KEY_ID } : {}) };
+  return { mode: env.S3_SSE };
 }

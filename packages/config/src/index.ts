@@ -1,6 +1,6 @@
 export { ConfigError, loadConfig } from './load.ts';
 export { custodyEnv, fixitySettingsOf, replicaS3SettingsOf } from './custody.ts';
-export { bool, csv, databaseEnv, int, kafkaEnv, logEnv, oaSourceSchema, oaSourcesEnv, pipelineEnv, redisEnv, s3Env, s3SettingsOf } from './fragments.ts';
+export { bool, csv, databaseEnv, int, kafkaEnv, logEnv, oaSourceSchema, oaSourcesEnv, pipelineEnv, redisEnv, s3Env, s3SettingsOf, serverSideEncryptionOf } from './fragments.ts';
 export type { CallbackTarget, OaSource } from './fragments.ts';
 export { callbackTargetSchema } from './fragments.ts';
 export { isAllowedComponentUrl, isAllowedOrigin } from './fragments.ts';
@@ -8,3 +8,4 @@ export { kafkaEnvProblems, kafkaSettingsOf, refineKafkaEnv } from './fragments.t
 export type { KafkaConnectionSettings } from './fragments.ts';
 export { validateYamlFile } from './yamlFile.ts';
 export type { YamlFileOptions, YamlFileResult, YamlProblem } from './yamlFile.ts';
+export { SECRET_VARIABLES, resolveSecretFiles } from './secretFiles.ts';

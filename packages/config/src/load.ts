@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolveSecretFiles } from './secretFiles.ts';
 
 /** Start-up refuses to run on a bad environment; the message lists every variable at fault. */
 export class ConfigError extends Error {
@@ -11,9 +12,12 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
-  const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
-  );
+  // Secrets given as <NAME>_FILE are read first, so the schema sees them as if set directly.
+  const secrets = resolveSecretFiles(env);
+  const result = schema.safeParse(secrets.env);
+  if (result.success && secrets.problems.length === 0) return result.data;
+  throw new ConfigError([
+    ...secrets.problems,
+    ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)),
+  ]);
 }
