@@ -1,6 +1,8 @@
 import type { DocumentFinalizedData } from '@oa-archive/contracts';
 import { renderFinding } from '@oa-archive/messages';
+import { securityDispositionOf } from './access.ts';
 import { documentTypeOf } from './documentTypes.ts';
+import { reportingPeriodOf } from './period.ts';
 import type { MediaKind, Retention, RetentionSchedule, Rule, RuleConditions } from './schedule.ts';
 
 export type ClassificationOutcome = 'FILE' | 'EXCLUDE' | 'REVIEW' | 'QUARANTINE';
@@ -35,6 +37,11 @@ export interface ClassificationDecision {
   scheduleVersion: string;
   /** One line a records officer reads. */
   explanation: string;
+  /**
+   * REVIEW by a rule that names them: the dispositions 8号令 allows (重要 → 永久, 一般 → 定期 …), each with
+   * its basis, so the person settling the review chooses between them rather than starting blank.
+   */
+  candidates?: { category: string; retention: Retention; basis: string[]; when: string }[];
 }
 
 const get = (value: unknown, path: string): unknown =>
@@ -69,11 +76,24 @@ function matches(conditions: RuleConditions, data: DocumentFinalizedData, mediaK
     oneOf(conditions.mediaKind, mediaKind) &&
     oneOf(conditions.urgency, data.urgency) &&
     (conditions.hasDocumentNumber === undefined || conditions.hasDocumentNumber === Boolean(data.documentNumber)) &&
+    stepsMatch(conditions, data.workflow.steps) &&
+    oneOf(conditions.period, conditions.period && reportingPeriodOf(data.title)) &&
     Object.entries(conditions.fields ?? {}).every(([path, allowed]) => {
       const value = get(data, path);
       return value !== undefined && value !== null && allowed.includes(String(value));
     })
   );
+}
+
+/** The workflow conditions: what was done to the document, not what its title says. */
+function stepsMatch(conditions: RuleConditions, steps: DocumentFinalizedData['workflow']['steps']): boolean {
+  const any = (patterns: string[], texts: (string | undefined)[]) => texts.some((t) => t !== undefined && patterns.some((p) => regex(p).test(t)));
+  const { workflowStepsOnly: only, workflowStepsAny: some, workflowStepsNone: none } = conditions;
+  // Only the action counts here: a step named 收文登记 whose action was 承办 was not read-only.
+  if (only && (steps.length === 0 || !steps.every((s) => any(only, [s.action])))) return false;
+  if (some && !steps.some((s) => any(some, [s.action, s.step, s.opinion]))) return false;
+  if (none && steps.some((s) => any(none, [s.action, s.step, s.opinion]))) return false;
+  return true;
 }
 
 /** The rules that match a document, highest priority first (ties in schedule order). */
@@ -99,8 +119,12 @@ export function classify(input: ClassificationInput, schedule: RetentionSchedule
   const components = input.findings?.length ? [...input.components, { ordinal: 0, role: '文件', mediaKind: 'other' as const, findings: input.findings }] : input.components;
   const base = { scheduleVersion: schedule.version };
 
-  if (!schedule.security.openLevels.includes(data.securityLevel)) {
-    return { ...base, outcome: 'QUARANTINE', ruleIds: ['builtin:security-level'], explanation: `密级为${data.securityLevel}，不进入开放档案库，隔离保存待涉密载体管理` };
+  // 内部 and other restricted levels are filed (with their use restricted, see access.ts); only the
+  // quarantined levels, and levels the schedule does not know, stay out of the archive.
+  const security = securityDispositionOf(schedule.security, data.securityLevel);
+  if (security.kind === 'quarantine') {
+    const why = security.listed ? '不进入档案库，隔离保存待涉密载体管理' : '保管期限表未列此密级，按涉密隔离保存，请核查';
+    return { ...base, outcome: 'QUARANTINE', ruleIds: ['builtin:security-level'], explanation: `密级为${data.securityLevel}，${why}` };
   }
   const unsafe = components.flatMap((c) => c.findings.filter((f) => f.severity === 'unsafe').map((f) => ({ c, f })));
   if (unsafe.length > 0) {
@@ -131,7 +155,13 @@ export function classify(input: ClassificationInput, schedule: RetentionSchedule
   const rule = top[0]!;
   const ruleIds = top.map((r) => r.id);
   if (rule.outcome === 'EXCLUDE') return { ...base, outcome: 'EXCLUDE', ruleIds, explanation: `不归档：${rule.explain}` };
-  if (rule.outcome === 'REVIEW') return { ...base, outcome: 'REVIEW', ruleIds, explanation: `待鉴定：${rule.explain}` };
+  if (rule.outcome === 'REVIEW') {
+    if (!rule.candidates) return { ...base, outcome: 'REVIEW', ruleIds, explanation: `待鉴定：${rule.explain}` };
+    const category = schedule.categories.byMediaKind[mediaKind] ?? schedule.categories.default;
+    const candidates = rule.candidates.map((c) => ({ category: c.category ?? category, retention: c.retention, basis: c.basis, when: c.when }));
+    const listed = candidates.map((c) => `${c.when}→${c.category}·${c.retention}（${c.basis.join('、')}）`).join('；');
+    return { ...base, outcome: 'REVIEW', ruleIds, candidates, explanation: `待鉴定：${rule.explain}。候选：${listed}` };
+  }
 
   const held = components.flatMap((c) =>
     c.findings.filter((f) => (f.severity === 'integrity' && schedule.findings.integrity === 'review') || (f.severity === 'authenticity' && schedule.findings.authenticity === 'review')).map((f) => ({ c, f })),

@@ -13,3 +13,16 @@ export { canonicalLabel, documentTypeOf, documentTypeTableProblems } from './doc
 export type { DocumentTypeTable } from './documentTypes.ts';
 export { addWorkingDays, filingDeadlineOf, filingStateOf, filingTimeliness } from './filing.ts';
 export type { DepartmentTimeliness, FilingDeadline, FilingFactInput, FilingState, OverdueDocument } from './filing.ts';
+export { ACCESS_ROLES, accessRestrictionOf, mayUseContent, securityDispositionOf } from './access.ts';
+export type { AccessRestriction, AccessRole, SecurityDisposition, SecurityLevels } from './access.ts';
+export { DEFAULT_MIN_ITEMS, LEARNED_RULE_PREFIX, proposeRules, ruleKeyOf, teachable, titleTerms } from './ruleProposals.ts';
+export type { ProposalOptions, RuleProposal, SettledDocument, Settlement } from './ruleProposals.ts';
+export { dryRunRule, scheduleTextWithRule, withRule } from './ruleDryRun.ts';
+export type { DryRunChange, DryRunDocument, DryRunResult, Verdict } from './ruleDryRun.ts';
+export { REGULATION_ITEMS, isRegulationItem } from './regulationItems.ts';
+export type { RegulationArticle, RegulationItem } from './regulationItems.ts';
+export { coverageMarkdown, regulationCoverage } from './regulation.ts';
+export type { RegulationCoverage } from './regulation.ts';
+export { REPORTING_PERIODS, reportingPeriodOf } from './period.ts';
+export type { ReportingPeriod } from './period.ts';
+export { isKnownDocumentType, STATUTORY_DOCUMENT_TYPES } from './vocabulary.ts';

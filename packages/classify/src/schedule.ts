@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { validateYamlFile, type YamlProblem } from '@oa-archive/config';
+import { ACCESS_ROLES } from './access.ts';
 import { documentTypeTableProblems } from './documentTypes.ts';
+import { REPORTING_PERIODS } from './period.ts';
+import { isRegulationItem } from './regulationItems.ts';
 
 /**
  * The retention schedule (归档范围与保管期限表) as an agency edits it: a versioned YAML file.
@@ -30,6 +33,16 @@ const conditionsSchema = z
     mediaKind: z.array(z.enum(MEDIA_KINDS)).min(1).optional(),
     urgency: list.optional(),
     hasDocumentNumber: z.boolean().optional(),
+    /**
+     * The workflow's steps (收文 登记 → 拟办 → 承办 …), as regular expressions: `workflowStepsOnly` — every
+     * step's action matches one (a document only registered and read: 登记, 阅知, 传阅); `workflowStepsAny`
+     * — some step's action, name or opinion matches (承办, 主办, 协办); `workflowStepsNone` — none does.
+     */
+    workflowStepsOnly: list.optional(),
+    workflowStepsAny: list.optional(),
+    workflowStepsNone: list.optional(),
+    /** The period a plan, summary, report or statistic covers, read from its title (period.ts). */
+    period: z.array(z.enum(REPORTING_PERIODS)).min(1).optional(),
     /** Any other event field by dotted path (e.g. `extra.meetingType`): its value must be one of these. */
     fields: z.record(z.string().min(1), list).optional(),
   })
@@ -45,6 +58,26 @@ const ruleSchema = z
     category: z.string().regex(/^[A-Z]{2}$/, 'category codes are two capital letters (WS, ZP, LY …)').optional(),
     /** One line a records officer reads in the decision, ideally citing the article. */
     explain: z.string().min(1),
+    /** The items of 8号令 the rule applies (regulationItems.ts ids: 第七条（三）, 第四条（二）3, 表4.2 …). */
+    basis: list.optional(),
+    /**
+     * REVIEW only: where 8号令 distinguishes 重要 from 一般 and the event cannot tell which, the
+     * dispositions a person chooses between, each with its basis; shown in the decision.
+     */
+    candidates: z
+      .array(
+        z
+          .object({
+            retention: z.enum(RETENTIONS),
+            category: z.string().regex(/^[A-Z]{2}$/).optional(),
+            basis: list,
+            /** e.g. 重要问题 / 一般问题. */
+            when: z.string().min(1),
+          })
+          .strict(),
+      )
+      .min(2)
+      .optional(),
     when: conditionsSchema,
   })
   .strict();
@@ -99,12 +132,26 @@ export const scheduleSchema = z
         byMediaKind: z.partialRecord(z.enum(MEDIA_KINDS), z.string().regex(/^[A-Z]{2}$/)),
       })
       .strict(),
-    security: z.object({ openLevels: list }).strict(),
+    /**
+     * 密级 field → what happens (access.ts): open levels are filed; restricted levels (内部, which is
+     * no 密级) are filed with their content limited to `restrictedAccessRole` and above; quarantined
+     * levels (秘密, 机密, 绝密) and any level not listed are quarantined before any rule is consulted.
+     */
+    security: z
+      .object({
+        openLevels: list,
+        restrictedLevels: z.array(z.string().min(1)).default([]),
+        quarantinedLevels: z.array(z.string().min(1)).default([]),
+        restrictedAccessRole: z.enum(ACCESS_ROLES).default('admin'),
+      })
+      .strict(),
     /**
      * 文种 normalisation: statutory name → the labels OA systems use for it. Rules and documents are
      * compared by the statutory name, so `纪要` and `会议纪要` are one 文种 (see documentTypes.ts).
      */
     documentTypes: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
+    /** 8号令 items (regulationItems.ts ids) no rule applies yet → why; listed with the coverage. */
+    notCovered: z.record(z.string().min(1), z.string().min(1)).optional(),
     /** 重份: a document whose every component was filed before. */
     duplicates: z.enum(['exclude', 'review', 'file']),
     /** What characterization findings do, by severity. */
@@ -117,6 +164,8 @@ export const scheduleSchema = z
       .strict(),
     /** 归档时间节点: how soon after finalization a document is due in the archive (see filing.ts). */
     filing: filingSchema.optional(),
+    /** What the AIP carries beside the BagIt bag: `eep` adds metadata/eep.xml, the DA/T 48 EEP (docs/preservation.md). */
+    output: z.object({ eep: z.boolean().default(false) }).strict().default({ eep: false }),
     rules: z.array(ruleSchema).min(1),
   })
   .strict();
@@ -146,8 +195,12 @@ function semanticProblems(schedule: RetentionSchedule): YamlProblem[] {
     if (rule.outcome !== 'FILE' && (rule.retention || rule.category)) {
       problems.push({ path: ['rules', i, rule.retention ? 'retention' : 'category'], message: `rule ${rule.id} has outcome ${rule.outcome}: retention and category apply only to FILE` });
     }
+    if (rule.candidates && rule.outcome !== 'REVIEW') problems.push({ path: ['rules', i, 'candidates'], message: `rule ${rule.id} has outcome ${rule.outcome}: candidates are for REVIEW rules only` });
+    [...(rule.basis ?? []), ...(rule.candidates ?? []).flatMap((c) => c.basis)].forEach((id) => {
+      if (!isRegulationItem(id)) problems.push({ path: ['rules', i, 'basis'], message: `rule ${rule.id} cites "${id}", which is no item of 8号令 known here (第四条（一）1 … 表18, see regulationItems.ts)` });
+    });
     if (Object.keys(rule.when).length === 0) problems.push({ path: ['rules', i, 'when'], message: `rule ${rule.id} has no conditions and would match every document` });
-    for (const key of ['titleMatches', 'titleNotMatches', 'issuerMatches'] as const) {
+    for (const key of ['titleMatches', 'titleNotMatches', 'issuerMatches', 'workflowStepsOnly', 'workflowStepsAny', 'workflowStepsNone'] as const) {
       rule.when[key]?.forEach((pattern, j) => {
         try {
           new RegExp(pattern, 'u');
@@ -157,6 +210,19 @@ function semanticProblems(schedule: RetentionSchedule): YamlProblem[] {
       });
     }
   });
+  const cited = new Set(schedule.rules.flatMap((r) => [...(r.basis ?? []), ...(r.candidates ?? []).flatMap((c) => c.basis)]));
+  for (const id of Object.keys(schedule.notCovered ?? {})) {
+    if (!isRegulationItem(id)) problems.push({ path: ['notCovered', id], message: `"${id}" is no item of 8号令 known here` });
+    else if (cited.has(id)) problems.push({ path: ['notCovered', id], message: `"${id}" is listed as not covered, but a rule cites it in its basis` });
+  }
+  const levels = new Map<string, string>();
+  for (const key of ['openLevels', 'restrictedLevels', 'quarantinedLevels'] as const) {
+    schedule.security[key].forEach((level, j) => {
+      const first = levels.get(level);
+      if (first !== undefined) problems.push({ path: ['security', key, j], message: `密级 ${level} is listed under both ${first} and ${key}; a level has one treatment` });
+      levels.set(level, key);
+    });
+  }
   for (const problem of documentTypeTableProblems(schedule.documentTypes ?? {})) problems.push({ path: ['documentTypes', problem.name], message: problem.message });
   for (const key of ['holidays', 'workdays'] as const) {
     schedule.filing?.[key].forEach((day, j) => {

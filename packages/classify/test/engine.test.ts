@@ -16,10 +16,15 @@ describe('classification against the default schedule', () => {
     expect(d.explanation).toMatch(/保管期限Y/);
   });
 
-  it('quarantines any 密级 above public before looking at rules', () => {
-    for (const securityLevel of ['内部', '秘密', '机密', '绝密'] as const) {
+  it('quarantines the state-secret 密级 (秘密, 机密, 绝密) before looking at rules', () => {
+    for (const securityLevel of ['秘密', '机密', '绝密'] as const) {
       expect(decide(documentData({ securityLevel, documentType: '办法' }))).toMatchObject({ outcome: 'QUARANTINE', ruleIds: ['builtin:security-level'] });
     }
+  });
+
+  it('files a 内部 document by the rules, as the default schedule lists 内部 as restricted, not secret', () => {
+    const d = decide(documentData({ securityLevel: '内部', documentType: '办法' }));
+    expect(d).toMatchObject({ outcome: 'FILE', retention: 'Y', ruleIds: ['Y-OWN-RULES'] });
   });
 
   it('quarantines a document with an unsafe component', () => {
@@ -37,8 +42,10 @@ describe('classification against the default schedule', () => {
     expect(decide(documentData({ issuer: { relation: '下级', name: '某区政府' }, distribution: '越级抄报', documentType: '报告' }))).toMatchObject({ outcome: 'EXCLUDE', ruleIds: ['EX-BYPASS-COPY'] });
   });
 
-  it('matches on issuer relation: a superior’s reply is permanent', () => {
-    expect(decide(documentData({ documentType: '批复', issuer: { name: '示范省人民政府办公厅', relation: '上级' } }))).toMatchObject({ outcome: 'FILE', retention: 'Y', ruleIds: ['Y-SUPERIOR-REPLY'] });
+  it('matches on issuer relation: a superior’s reply on an important matter is permanent, on any other it waits for a person', () => {
+    const superior = { name: '示范省人民政府办公厅', relation: '上级' as const };
+    expect(decide(documentData({ documentType: '批复', title: '关于同意设立示范市政务服务中心的批复', issuer: superior }))).toMatchObject({ outcome: 'FILE', retention: 'Y', ruleIds: ['Y-SUPERIOR-REPLY-IMPORTANT'] });
+    expect(decide(documentData({ documentType: '批复', issuer: superior }))).toMatchObject({ outcome: 'REVIEW', ruleIds: ['Y-SUPERIOR-REPLY'] });
   });
 
   it('matches on media kind: photos go to ZP, recordings to LY/LX', () => {
