@@ -1,4 +1,5 @@
-import { finding, formatBytes } from './findings.ts';
+import { formatBytes } from '@oa-archive/contracts';
+import { finding } from './findings.ts';
 import type { Finding, FormatIdentification, RiskLimits } from './types.ts';
 import { readZipDirectory, type ZipDirectory } from './zipDirectory.ts';
 

@@ -1,6 +1,8 @@
 import type { Tags } from 'exiftool-vendored';
 import { identifyFormat } from './identify.ts';
 import type { MetadataReader } from './metadataReader.ts';
+import { characterizeOfd } from './ofdRecord.ts';
+import { checkPdfSignatures } from './pdfSignature.ts';
 import { scanRisks } from './risks.ts';
 import { technicalMetadataOf, type TechnicalMetadata } from './technical.ts';
 import type { Finding, FormatIdentification, RiskLimits } from './types.ts';
@@ -52,7 +54,19 @@ export async function characterizeFile(args: {
   if (declared.size !== undefined && declared.size !== null && declared.size !== fixity.size) {
     findings.push({ code: 'size-mismatch', severity: 'authenticity', message: `received ${fixity.size} bytes, the OA declared ${declared.size}` });
   }
-  return { format, technical: technicalMetadataOf(tags), findings: dedupe(findings) };
+  let technical = technicalMetadataOf(tags);
+  if (format.formatName === 'OFD' && fixity.size > 0 && fixity.size <= args.limits.maxBytes) {
+    const ofd = await characterizeOfd(args.filePath, args.limits);
+    technical = { ...technical, ...ofd.technical };
+    findings.push(...ofd.findings);
+  }
+  // PAdES / CMS signatures, verified over their byte ranges (GD-1-1 reads technical.signatures).
+  if ((format.formatName === 'PDF' || format.formatName.startsWith('PDF/A')) && fixity.size > 0 && fixity.size <= args.limits.maxBytes) {
+    const pdf = await checkPdfSignatures(args.filePath);
+    if (pdf.signatures.length) technical = { ...technical, signatures: pdf.signatures };
+    findings.push(...pdf.findings);
+  }
+  return { format, technical, findings: dedupe(findings) };
 }
 
 function dedupe(findings: Finding[]): Finding[] {

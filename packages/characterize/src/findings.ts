@@ -25,6 +25,10 @@ const SEVERITY: Record<FindingCode, Finding['severity']> = {
   'missing-metadata': 'integrity',
   // A virus scanner's signature matched: never into the open archive.
   'virus-detected': 'unsafe',
+  // A signature or seal that fails: the document may have been changed after signing; a person decides.
+  'signature-invalid': 'authenticity',
+  // Present but not checkable here (no certificate in the package): recorded.
+  'signature-unverifiable': 'info',
 };
 
 export function finding(code: FindingCode, message: string, params?: Record<string, string | number>): Finding {
@@ -41,13 +45,3 @@ export function mergeFindings(findings: Finding[]): Finding[] {
   return [...byCode.values()];
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
-}

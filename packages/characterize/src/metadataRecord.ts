@@ -1,10 +1,12 @@
-import type { DocumentFinalizedData } from '@oa-archive/contracts';
+import { agencyDate, agencyDateTime, type DocumentFinalizedData } from '@oa-archive/contracts';
 import type { FormatIdentification } from './types.ts';
 import type { TechnicalMetadata } from './technical.ts';
+import { DEFAULT_MANDATORY_MEDIA_ELEMENTS, mediaElementsOf, missingMediaElements, type PhotoElements, type RecordingElements } from './mediaRecord.ts';
 
 /**
  * The document's metadata record aligned with DA/T 46-2009 (文书类电子文件元数据方案), element names as
- * the standard writes them. The OA's event metadata and what was extracted from the files are merged;
+ * the standard writes them; a photo's or recording's 电子属性 also carries its DA/T 54 / DA/T 63
+ * elements (mediaRecord.ts). The OA's event metadata and what was extracted from the files are merged;
  * where both speak (页数), the files win, since they are what is kept.
  */
 export interface ComponentForRecord {
@@ -42,13 +44,20 @@ export interface MetadataRecord {
     PRONOM格式标识?: string;
     文档创建程序?: string;
     数字摘要: { 算法: 'SM3' | 'SHA-256'; 值: string }[];
+    /** A photo's DA/T 54 elements (mediaRecord.ts). */
+    照片属性?: PhotoElements;
+    /** A recording's DA/T 63 elements (mediaRecord.ts). */
+    音视频属性?: RecordingElements;
   }[];
   机构人员: { 机构人员名称: string; 机构人员类型: string }[];
   业务: { 业务状态: string; 业务行为: string; 行为时间: string; 行为依据?: string; 执行者: string }[];
 }
 
-/** Elements whose absence is an integrity finding, by their DA/T 46 names. Configurable per agency. */
-export const DEFAULT_MANDATORY_ELEMENTS = ['题名', '责任者', '日期', '文种', '密级', '格式信息', '计算机文件名', '计算机文件大小', '数字摘要', '机构人员', '业务'] as const;
+/**
+ * Elements whose absence is an integrity finding, by their DA/T 46 names, and for photos and recordings
+ * their DA/T 54 / DA/T 63 elements as `照片属性.<name>` / `音视频属性.<name>`. Configurable per agency.
+ */
+export const DEFAULT_MANDATORY_ELEMENTS = ['题名', '责任者', '日期', '文种', '密级', '格式信息', '计算机文件名', '计算机文件大小', '数字摘要', '机构人员', '业务', ...DEFAULT_MANDATORY_MEDIA_ELEMENTS] as const;
 
 export function buildMetadataRecord(args: {
   ingestId: string;
@@ -56,8 +65,10 @@ export function buildMetadataRecord(args: {
   sourceSystem: string;
   data: DocumentFinalizedData;
   components: ComponentForRecord[];
+  /** AGENCY_TIME_ZONE: 日期 is the agency's calendar day, 行为时间 its local time with the offset (+08:00). */
+  timeZone: string;
 }): MetadataRecord {
-  const { data, components } = args;
+  const { data, components, timeZone } = args;
   const pages = components.filter((c) => c.role === '正文').reduce((sum, c) => sum + (c.technical.pageCount ?? 0), 0);
   const actors = [...new Set(data.workflow.steps.map((s) => s.actor))];
   return {
@@ -68,7 +79,8 @@ export function buildMetadataRecord(args: {
       题名: data.title,
       ...(data.documentNumber ? { 文件编号: data.documentNumber } : {}),
       责任者: data.issuer.name,
-      日期: (data.dates.signed ?? data.dates.finalized).slice(0, 10).replaceAll('-', ''),
+      // The agency's day, not UTC's: a document signed at 20:00Z is dated the next day in Shanghai.
+      日期: agencyDate(data.dates.signed ?? data.dates.finalized, timeZone).replaceAll('-', ''),
       文种: data.documentType,
       紧急程度: data.urgency,
       密级: data.securityLevel,
@@ -92,12 +104,13 @@ export function buildMetadataRecord(args: {
         { 算法: 'SM3' as const, 值: c.sm3 },
         { 算法: 'SHA-256' as const, 值: c.sha256 },
       ],
+      ...mediaElementsOf(c.format, c.technical),
     })),
     机构人员: [
       { 机构人员名称: data.issuer.name, 机构人员类型: '责任者' },
       ...actors.map((actor) => ({ 机构人员名称: actor, 机构人员类型: '经办人' })),
     ],
-    业务: data.workflow.steps.map((s) => ({ 业务状态: '完成', 业务行为: s.step, 行为时间: s.at, 执行者: s.actor, ...(s.opinion ? { 行为依据: s.opinion } : {}) })),
+    业务: data.workflow.steps.map((s) => ({ 业务状态: '完成', 业务行为: s.step, 行为时间: agencyDateTime(s.at, timeZone), 执行者: s.actor, ...(s.opinion ? { 行为依据: s.opinion } : {}) })),
   };
 }
 
@@ -119,8 +132,12 @@ function valuesOf(node: unknown, name: string): unknown[] {
  */
 export function missingElements(record: MetadataRecord, mandatory: readonly string[]): string[] {
   const { 电子属性: files, ...document } = record;
-  return mandatory.filter((name) => {
+  // `照片属性.拍摄时间` and the like: DA/T 54 / 63 elements, checked for each file carrying that group.
+  const isMedia = (name: string) => name.startsWith('照片属性.') || name.startsWith('音视频属性.');
+  const missing = mandatory.filter((name) => {
+    if (isMedia(name)) return false;
     if (PER_FILE_ELEMENTS.has(name)) return files.length === 0 || files.some((file) => !present((file as Record<string, unknown>)[name]));
     return !valuesOf(document, name).some(present);
   });
+  return [...missing, ...missingMediaElements(files as unknown as Record<string, unknown>[], mandatory.filter(isMedia))];
 }

@@ -8,8 +8,19 @@ export async function pdfFindings(filePath: string): Promise<Finding[]> {
   const findings: Finding[] = [];
   const encrypted = scan.markers.has('encrypt');
   // Encrypted object streams cannot be looked into; that is the encryption finding, not damage.
-  const problems = [...scan.integrityProblems, ...(encrypted ? [] : scan.uninspected.map((reason) => `not inspected: ${reason}`))];
-  if (problems.length) findings.push(finding('corrupt', `PDF is damaged or unreadable: ${problems.join('; ')}; request a complete copy from the OA system.`, { detail: problems.join('; ') }));
+  const problems = [...scan.integrityProblems.map((p) => p.text), ...(encrypted ? [] : scan.uninspected.map((reason) => `not inspected: ${reason}`))];
+  if (problems.length) {
+    // `problems` names each structural problem by code so a reader sees it in their language;
+    // `detail` keeps the English sentences (and what could not be inspected) for logs and old readers.
+    const codes = scan.integrityProblems.map((p) => (p.offset === undefined ? p.code : `${p.code}=${p.offset}`));
+    const uninspected = encrypted ? 0 : scan.uninspected.length;
+    findings.push(
+      finding('corrupt', `PDF is damaged or unreadable: ${problems.join('; ')}; request a complete copy from the OA system.`, {
+        detail: problems.join('; '),
+        ...(codes.length ? { problems: [...codes, ...(uninspected ? [`pdf-uninspected=${uninspected}`] : [])].join(';') } : {}),
+      }),
+    );
+  }
   if (encrypted) {
     findings.push(finding('encrypted', 'PDF is encrypted (/Encrypt dictionary); obtain an unprotected copy — encrypted files cannot be checked or preserved.', { detail: '/Encrypt' }));
   }

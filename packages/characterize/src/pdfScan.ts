@@ -15,7 +15,7 @@ export interface PdfScan {
   markers: Set<PdfMarker>;
   objectStreams: { found: number; inspected: number };
   /** Why the file looks truncated or broken; empty when intact. */
-  integrityProblems: string[];
+  integrityProblems: PdfProblem[];
   /** Object streams that could not be looked into, with why. */
   uninspected: string[];
 }
@@ -97,14 +97,24 @@ export async function scanPdf(filePath: string): Promise<PdfScan> {
   return scan;
 }
 
+/**
+ * A structural problem, by a stable code (the reader's language comes from the message catalogue,
+ * `problem.<code>`), with the English sentence for logs and the byte offset where one applies.
+ */
+export interface PdfProblem {
+  code: 'pdf-no-eof' | 'pdf-no-startxref' | 'pdf-bad-startxref';
+  text: string;
+  offset?: number;
+}
+
 /** `%%EOF` near the end and a `startxref` that points at a cross-reference table or stream. */
-async function checkTail(handle: FileHandle, size: number): Promise<string[]> {
-  const problems: string[] = [];
+async function checkTail(handle: FileHandle, size: number): Promise<PdfProblem[]> {
+  const problems: PdfProblem[] = [];
   const tail = (await readAt(handle, Math.max(0, size - TAIL), TAIL)).toString('latin1');
-  if (!tail.slice(-1024).includes('%%EOF')) problems.push('no %%EOF marker at the end (file is truncated)');
+  if (!tail.slice(-1024).includes('%%EOF')) problems.push({ code: 'pdf-no-eof', text: 'no %%EOF marker at the end (file is truncated)' });
   const startxref = [...tail.matchAll(/startxref\s+(\d+)/g)].at(-1);
   if (!startxref) {
-    problems.push('no startxref pointer to the cross-reference table');
+    problems.push({ code: 'pdf-no-startxref', text: 'no startxref pointer to the cross-reference table' });
     return problems;
   }
   const offset = Number(startxref[1]);
@@ -114,7 +124,7 @@ async function checkTail(handle: FileHandle, size: number): Promise<string[]> {
     const target = at < size ? (await readAt(handle, at, 64)).toString('latin1').trimStart() : '';
     if (target.startsWith('xref') || /^\d+\s+\d+\s+obj\b/.test(target)) return problems;
   }
-  problems.push(`startxref points to byte ${offset}, where there is no cross-reference table`);
+  problems.push({ code: 'pdf-bad-startxref', text: `startxref points to byte ${offset}, where there is no cross-reference table`, offset });
   return problems;
 }
 

@@ -1,4 +1,5 @@
 import type { Tags } from 'exiftool-vendored';
+import type { SignatureCheck } from './ofd.ts';
 
 /** The technical metadata an archive keeps about a file, from ExifTool's tags. Absent values are omitted. */
 export interface TechnicalMetadata {
@@ -23,8 +24,22 @@ export interface TechnicalMetadata {
   videoCodec?: string;
   sampleRate?: number;
   channels?: number;
+  /** Camera and photo (DA/T 54 elements, mediaRecord.ts): when taken or recorded (EXIF DateTimeOriginal, else the CreateDate a camera or encoder set), Artist, Make, Model, GPS. */
+  capturedAt?: string;
+  photographer?: string;
+  cameraMake?: string;
+  cameraModel?: string;
+  /** Signed decimal degrees (south and west negative), metres. */
+  gpsLatitude?: number;
+  gpsLongitude?: number;
+  gpsAltitude?: number;
+  /** Audio and video (DA/T 63): e.g. "128 kbps", frames per second. */
+  bitRate?: string;
+  frameRate?: number;
   /** What ExifTool itself warned about or could not read. */
   warnings?: string[];
+  /** Electronic signatures and seals found in the file (OFD), each with its verification. */
+  signatures?: SignatureCheck[];
 }
 
 type Loose = Record<string, unknown>;
@@ -49,6 +64,35 @@ function seconds(v: unknown): number | undefined {
   const clock = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(s);
   if (clock) return Number(clock[1]) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
   return num(s.replace(/\s*s(ec)?\s*(\(approx\))?$/, ''));
+}
+
+/** MP3 and kin: "MPEG-1 Layer 3" from MPEGAudioVersion and AudioLayer. */
+function mpegAudioOf(t: Loose): string | undefined {
+  const version = text(t.MPEGAudioVersion);
+  if (version === undefined) return undefined;
+  const layer = text(t.AudioLayer);
+  return `MPEG-${version}${layer ? ` Layer ${layer}` : ''}`;
+}
+
+/** MP3's ChannelMode names the channels rather than counting them. */
+function channelsOf(mode: unknown): number | undefined {
+  const m = text(mode)?.toLowerCase();
+  if (m === undefined) return undefined;
+  if (m.includes('single') || m === 'mono') return 1;
+  if (m.includes('stereo') || m.includes('dual')) return 2;
+  return undefined;
+}
+
+/** A bit rate as ExifTool gives it ("128 kbps") or as bits per second (45076 → "45 kbps"). */
+function bitRateOf(v: unknown): string | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return `${Math.round(v / 1000)} kbps`;
+  return text(v);
+}
+
+/** A date a camera or encoder actually set: QuickTime's "0000:00:00 00:00:00" means none. */
+function realDate(v: unknown): string | undefined {
+  const s = text(v);
+  return s === undefined || /^0000[:-]00[:-]00/.test(s) ? undefined : s;
 }
 
 export function technicalMetadataOf(tags: Tags): TechnicalMetadata {
@@ -76,10 +120,19 @@ export function technicalMetadataOf(tags: Tags): TechnicalMetadata {
     colourSpace: text(first(t, 'ColorSpaceData', 'ColorSpace', 'PhotometricInterpretation', 'ColorType', 'ColorMode')),
     bitsPerSample: num(first(t, 'BitsPerSample', 'BitDepth')),
     durationSeconds: seconds(first(t, 'Duration', 'MediaDuration', 'TrackDuration')),
-    audioCodec: text(first(t, 'AudioFormat', 'Encoding', 'AudioCodec', 'MPEGAudioVersion')),
+    audioCodec: text(first(t, 'AudioFormat', 'Encoding', 'AudioCodec')) ?? mpegAudioOf(t),
     videoCodec: text(first(t, 'CompressorID', 'VideoCodec', 'CompressorName')),
     sampleRate: num(first(t, 'SampleRate', 'AudioSampleRate')),
-    channels: num(first(t, 'NumChannels', 'AudioChannels', 'ChannelMode')),
+    channels: num(first(t, 'NumChannels', 'AudioChannels')) ?? channelsOf(t.ChannelMode),
+    capturedAt: realDate(first(t, 'DateTimeOriginal', 'CreateDate', 'MediaCreateDate')),
+    photographer: text(first(t, 'Artist', 'Creator', 'By-line')),
+    cameraMake: text(t.Make),
+    cameraModel: text(t.Model),
+    gpsLatitude: num(t.GPSLatitude),
+    gpsLongitude: num(t.GPSLongitude),
+    gpsAltitude: num(t.GPSAltitude),
+    bitRate: bitRateOf(first(t, 'AvgBitrate', 'AudioBitrate', 'AverageBitrate', 'Bitrate')),
+    frameRate: num(first(t, 'VideoFrameRate', 'FrameRate')),
     warnings: warnings.length > 0 ? warnings : undefined,
   };
   return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined)) as TechnicalMetadata;

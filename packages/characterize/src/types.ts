@@ -51,7 +51,9 @@ export type FindingCode =
   | 'size-mismatch'
   | 'unidentified-format'
   | 'missing-metadata'
-  | 'virus-detected';
+  | 'virus-detected'
+  | 'signature-invalid'
+  | 'signature-unverifiable';
 
 export interface RiskLimits {
   /** Largest component accepted, bytes. */

@@ -33,7 +33,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const gb18030 = new TextDecoder('gb18030');
 
 /** Names without the UTF-8 flag are often GBK on Chinese systems; fall back to GB18030. */
-function decodeName(raw: Buffer, flags: number): string {
+export function decodeName(raw: Buffer, flags: number): string {
   if (flags & 0x800) return raw.toString('utf8');
   try {
     return utf8.decode(raw);

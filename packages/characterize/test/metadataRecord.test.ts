@@ -16,7 +16,7 @@ const pdf: ComponentForRecord = {
 };
 
 describe('DA/T 46 metadata record', () => {
-  const record = buildMetadataRecord({ ingestId: 'ing_1', agencyName: '示范市人民政府办公室', sourceSystem: 'oa-simulator', data, components: [pdf, { ...pdf, ordinal: 2, role: '处理单', technical: {} }] });
+  const record = buildMetadataRecord({ timeZone: 'Asia/Shanghai', ingestId: 'ing_1', agencyName: '示范市人民政府办公室', sourceSystem: 'oa-simulator', data, components: [pdf, { ...pdf, ordinal: 2, role: '处理单', technical: {} }] });
 
   it('merges the OA’s metadata with what was extracted from the files', () => {
     expect(record.内容描述).toEqual({
@@ -45,12 +45,27 @@ describe('DA/T 46 metadata record', () => {
 
   it('names each mandatory element that is absent, as the standard names it', () => {
     const { documentNumber: _n, ...withoutNumber } = data;
-    const bare = buildMetadataRecord({ ingestId: 'ing_2', agencyName: 'a', sourceSystem: 's', data: { ...withoutNumber, workflow: { ...data.workflow, steps: [] } }, components: [pdf] });
+    const bare = buildMetadataRecord({ timeZone: 'Asia/Shanghai', ingestId: 'ing_2', agencyName: 'a', sourceSystem: 's', data: { ...withoutNumber, workflow: { ...data.workflow, steps: [] } }, components: [pdf] });
     expect(missingElements(bare, [...DEFAULT_MANDATORY_ELEMENTS, '文件编号', '文档创建程序'])).toEqual(['业务', '文件编号']);
   });
 
+  it('dates the record by the agency’s calendar and clock: a UTC evening is the next day in Shanghai', () => {
+    const late = {
+      ...data,
+      dates: { created: '2025-03-12T02:00:00Z', signed: '2025-03-13T17:30:00Z', finalized: '2025-03-13T18:00:00Z' },
+      workflow: { ...data.workflow, steps: [{ step: '签发', actor: '张伟', action: '签发', at: '2025-03-13T17:30:00Z' }] },
+    };
+    const shanghai = buildMetadataRecord({ timeZone: 'Asia/Shanghai', ingestId: 'ing_4', agencyName: 'a', sourceSystem: 's', data: late, components: [pdf] });
+    expect(shanghai.内容描述.日期).toBe('20250314');
+    expect(shanghai.业务[0]!.行为时间).toBe('2025-03-14T01:30:00+08:00');
+    // The zone is configuration's, not assumed: in UTC the same instants keep their UTC day.
+    const utc = buildMetadataRecord({ timeZone: 'UTC', ingestId: 'ing_4', agencyName: 'a', sourceSystem: 's', data: late, components: [pdf] });
+    expect(utc.内容描述.日期).toBe('20250313');
+    expect(utc.业务[0]!.行为时间).toBe('2025-03-13T17:30:00+00:00');
+  });
+
   it('requires per-file elements for every file', () => {
-    const mixed = buildMetadataRecord({ ingestId: 'ing_3', agencyName: 'a', sourceSystem: 's', data, components: [pdf, { ...pdf, ordinal: 2, technical: {} }] });
+    const mixed = buildMetadataRecord({ timeZone: 'Asia/Shanghai', ingestId: 'ing_3', agencyName: 'a', sourceSystem: 's', data, components: [pdf, { ...pdf, ordinal: 2, technical: {} }] });
     expect(missingElements(mixed, ['文档创建程序'])).toEqual(['文档创建程序']);
   });
 });
