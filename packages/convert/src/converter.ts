@@ -58,8 +58,13 @@ export class Converter {
     return version;
   }
 
-  /** Converts `input` into `outputDir/<stem>.<ext>` with the given tool; never touches the input. */
-  async convert(args: { input: string; outputDir: string; stem: string; tool: ConversionTool; target: ConversionTarget }): Promise<ConversionResult> {
+  /**
+   * Converts `input` into `outputDir/<stem>.<ext>` with the given tool; never touches the input.
+   * `signal` stops Ghostscript or ffmpeg at once; a LibreOffice conversion runs to its own timeout
+   * (stopping it would cost the warm instance).
+   */
+  async convert(args: { input: string; outputDir: string; stem: string; tool: ConversionTool; target: ConversionTarget; signal?: AbortSignal }): Promise<ConversionResult> {
+    args.signal?.throwIfAborted();
     await mkdir(args.outputDir, { recursive: true });
     const output = path.join(args.outputDir, `${args.stem}.${EXTENSIONS[args.target]}`);
     const started = performance.now();
@@ -73,11 +78,11 @@ export class Converter {
         break;
       }
       case 'ghostscript':
-        ({ options } = await ghostscriptToPdfA({ input: args.input, output, workDir: args.outputDir, part, timeoutMs: this.#timeoutMs }));
+        ({ options } = await ghostscriptToPdfA({ input: args.input, output, workDir: args.outputDir, part, timeoutMs: this.#timeoutMs, signal: args.signal }));
         break;
       case 'ffmpeg':
         if (!isFfmpegTarget(args.target)) throw new ConversionError('ffmpeg', `cannot produce ${args.target}`, { retryable: false });
-        ({ options } = await ffmpegConvert({ input: args.input, output, target: args.target, timeoutMs: this.#timeoutMs }));
+        ({ options } = await ffmpegConvert({ input: args.input, output, target: args.target, timeoutMs: this.#timeoutMs, signal: args.signal }));
         break;
     }
     return { output, tool: args.tool, toolVersion: await this.version(args.tool), options, target: args.target, ms: Math.round(performance.now() - started) };

@@ -58,9 +58,9 @@ export function isFfmpegTarget(value: string): value is FfmpegTarget {
   return value in TARGETS;
 }
 
-export async function ffmpegConvert(args: { input: string; output: string; target: FfmpegTarget; timeoutMs: number }): Promise<{ options: string[] }> {
+export async function ffmpegConvert(args: { input: string; output: string; target: FfmpegTarget; timeoutMs: number; signal?: AbortSignal }): Promise<{ options: string[] }> {
   const options = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...TARGETS[args.target]];
   // `file:` so a path is never read as another protocol's URL.
-  await runTool('ffmpeg', 'ffmpeg', [...FFMPEG_INPUT_OPTIONS, '-i', `file:${args.input}`, ...options, args.output], { timeoutMs: args.timeoutMs });
+  await runTool('ffmpeg', 'ffmpeg', [...FFMPEG_INPUT_OPTIONS, '-i', `file:${args.input}`, ...options, args.output], { timeoutMs: args.timeoutMs, signal: args.signal });
   return { options: [...FFMPEG_INPUT_OPTIONS, ...options] };
 }

@@ -31,7 +31,7 @@ function pdfaDefinition(iccProfile: string): string {
 }
 
 /** PDF (not PDF/A) → PDF/A-2b with Ghostscript's pdfwrite. */
-export async function ghostscriptToPdfA(args: { input: string; output: string; workDir: string; part: 1 | 2 | 3; timeoutMs: number }): Promise<{ options: string[] }> {
+export async function ghostscriptToPdfA(args: { input: string; output: string; workDir: string; part: 1 | 2 | 3; timeoutMs: number; signal?: AbortSignal }): Promise<{ options: string[] }> {
   const icc = findSrgbProfile();
   const def = path.join(args.workDir, 'PDFA_def.ps');
   await writeFile(def, pdfaDefinition(icc));
@@ -46,6 +46,6 @@ export async function ghostscriptToPdfA(args: { input: string; output: string; w
     '-dSAFER',
     `--permit-file-read=${icc}`,
   ];
-  await runTool('ghostscript', 'gs', [...options, `-sOutputFile=${args.output}`, def, args.input], { timeoutMs: args.timeoutMs });
+  await runTool('ghostscript', 'gs', [...options, `-sOutputFile=${args.output}`, def, args.input], { timeoutMs: args.timeoutMs, signal: args.signal });
   return { options };
 }

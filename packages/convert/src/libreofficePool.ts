@@ -177,6 +177,9 @@ export interface PoolOptions {
  * retryable; only a refusal from a healthy instance blames the document. LibreOffice can report
  * success without writing the file, so the output is always checked.
  */
+/** Tries to bring up a slot at start before the pool gives up. */
+const START_ATTEMPTS = 3;
+
 export class LibreOfficePool {
   readonly #options: PoolOptions;
   readonly #instances: Instance[] = [];
@@ -203,14 +206,26 @@ export class LibreOfficePool {
       throw new ConversionError('libreoffice', `${this.#options.python} not found; install Debian's python3-uno and libreoffice-*-nogui`, { retryable: false });
     }
     await mkdir(this.#options.workDir, { recursive: true });
-    const versions = await Promise.all(
-      Array.from({ length: this.#options.size }, (_, i) => {
-        const instance = new Instance(i, this.#options);
-        this.#instances.push(instance);
-        return instance.start();
-      }),
-    );
+    const versions = await Promise.all(Array.from({ length: this.#options.size }, (_, i) => this.#startSlot(i)));
     this.#version = versions[0] ?? this.#version;
+  }
+
+  /**
+   * Starts one slot, trying again when soffice dies or is slow to accept its first UNO connection: on a
+   * loaded host that is load, not a broken install, and a worker that exits over it only restarts
+   * into the same load. A missing or unstartable interpreter is not retried.
+   */
+  async #startSlot(index: number): Promise<string> {
+    for (let attempt = 1; ; attempt += 1) {
+      const instance = new Instance(index, this.#options);
+      this.#instances[index] = instance;
+      try {
+        return await instance.start();
+      } catch (error) {
+        instance.kill('did not start');
+        if (!(error instanceof InstanceDiedError) || attempt >= START_ATTEMPTS || this.#closed) throw error;
+      }
+    }
   }
 
   async #acquire(): Promise<Instance> {

@@ -12,8 +12,13 @@ const KILL_GRACE_MS = 5_000;
  * timeout. The process gets its own process group, killed on timeout and after the tool exits, so
  * nothing it started outlives the call.
  */
-export function runTool(tool: string, command: string, args: string[], options: { timeoutMs: number; cwd?: string }): Promise<{ stdout: string; stderr: string }> {
+export function runTool(tool: string, command: string, args: string[], options: { timeoutMs: number; cwd?: string; signal?: AbortSignal }): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
+    // A stage past its deadline has already failed its attempt: do not start a tool for it.
+    if (options.signal?.aborted) {
+      reject(abortedError(tool, options.signal));
+      return;
+    }
     let child: ChildProcess;
     try {
       child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -29,6 +34,7 @@ export function runTool(tool: string, command: string, args: string[], options: 
 
     let settled = false;
     let timedOut = false;
+    let aborted = false;
     let ended: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
     const timers: NodeJS.Timeout[] = [];
     const settle = () => {
@@ -38,12 +44,21 @@ export function runTool(tool: string, command: string, args: string[], options: 
       child.stdout!.destroy();
       child.stderr!.destroy();
       const tail = lastLines(stderr || stdout);
-      if (timedOut) reject(new ConversionTimeoutError(tool, options.timeoutMs, { killed: 'its process group was killed', stderrTail: tail }));
+      options.signal?.removeEventListener('abort', onAbort);
+      if (aborted) reject(abortedError(tool, options.signal!));
+      else if (timedOut) reject(new ConversionTimeoutError(tool, options.timeoutMs, { killed: 'its process group was killed', stderrTail: tail }));
       else if (!ended) reject(new ConversionError(tool, `${command} ended without an exit status: ${tail}`, { retryable: true }));
       else if (ended.exitCode === 0) resolve({ stdout, stderr });
       else reject(new ToolExitError(tool, ended, tail));
     };
 
+    // The caller gave up (its stage passed its deadline): the tool's work is wasted, so it goes now.
+    const onAbort = () => {
+      aborted = true;
+      killGroup(child);
+      timers.push(setTimeout(settle, KILL_GRACE_MS));
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     timers.push(
       setTimeout(() => {
         timedOut = true;
@@ -57,6 +72,7 @@ export function runTool(tool: string, command: string, args: string[], options: 
         // Never started: there is no process to wait for.
         settled = true;
         for (const t of timers) clearTimeout(t);
+        options.signal?.removeEventListener('abort', onAbort);
         reject(new ToolSpawnError(tool, command, error));
       }
     });
@@ -70,7 +86,11 @@ export function runTool(tool: string, command: string, args: string[], options: 
   });
 }
 
-function killGroup(child: ChildProcess): void {
+function abortedError(tool: string, signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new ConversionError(tool, `${tool} was stopped: its caller gave up (${String(signal.reason)})`, { retryable: true });
+}
+
+export function killGroup(child: ChildProcess): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, 'SIGKILL');
@@ -80,7 +100,7 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-function lastLines(text: string): string {
+export function lastLines(text: string): string {
   return text.trim().split('\n').slice(-3).join(' | ');
 }
 

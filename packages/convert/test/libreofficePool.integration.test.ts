@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,5 +65,44 @@ describe('a LibreOffice slot whose soffice dies', () => {
     await convertsFine('after-mid-kill');
     expect(pool.replacements).toBe(replacements + 1);
     expect(await slotSoffice()).not.toBe(killed);
+  });
+});
+
+describe('a slot that does not come up at start', () => {
+  it('is tried again: a bridge that dies before it is ready (a slow, loaded host) does not stop the pool', async () => {
+    const scratch = await mkdtemp(path.join(tmpdir(), 'convert-pool-start-'));
+    const counter = path.join(scratch, 'starts');
+    // The interpreter the pool runs: its first start exits as the bridge does when soffice never
+    // accepts a connection; later starts are the real python3 with the real bridge.
+    const python = path.join(scratch, 'python3');
+    await writeFile(
+      python,
+      `#!/bin/sh\necho x >> '${counter}'\nif [ "$(wc -l < '${counter}')" -eq 1 ]; then echo 'RuntimeError: soffice did not accept a UNO connection in time' >&2; exit 1; fi\nexec /usr/bin/python3 "$@"\n`,
+      { mode: 0o755 },
+    );
+    const slow = new LibreOfficePool({ size: 1, python, workDir: path.join(scratch, 'lo'), timeoutMs: 120_000 });
+    try {
+      await slow.start();
+      expect((await readFile(counter, 'utf8')).trim().split('\n')).toHaveLength(2);
+      const output = path.join(scratch, 'out.pdf');
+      await slow.toPdfA(docx, output);
+      expect((await stat(output)).size).toBeGreaterThan(0);
+    } finally {
+      await slow.close();
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('gives up after three tries with the reason the bridge gave', async () => {
+    const scratch = await mkdtemp(path.join(tmpdir(), 'convert-pool-start-'));
+    const python = path.join(scratch, 'python3');
+    await writeFile(python, `#!/bin/sh\necho 'RuntimeError: soffice did not accept a UNO connection in time' >&2\nexit 1\n`, { mode: 0o755 });
+    const broken = new LibreOfficePool({ size: 1, python, workDir: path.join(scratch, 'lo'), timeoutMs: 120_000 });
+    try {
+      await expect(broken.start()).rejects.toMatchObject({ name: 'InstanceDiedError', message: expect.stringContaining('did not accept a UNO connection in time') });
+    } finally {
+      await broken.close();
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -41,8 +41,9 @@ describe('a tool killed from outside', () => {
     const tag = marker();
     const run = runTool('ffmpeg', 'ffmpeg', longFfmpeg(tag), { timeoutMs: 600_000 });
     const pid = await waitForProcess((argv) => argv[0] === 'ffmpeg' && argv.includes(`comment=${tag}`));
-    // Rendering frames by now, so it has described its input on stderr.
-    await waitForWork(pid, 20);
+    // A second of CPU: rendering frames by now, so it has described its input on stderr (after only
+    // 0.2 s it had not always done so on a loaded machine).
+    await waitForWork(pid, 100);
     process.kill(pid, 'SIGKILL');
     const error = await run.then(
       () => undefined,
@@ -81,6 +82,31 @@ describe('the time limit', () => {
     expect(error).toMatchObject({ name: 'ConversionTimeoutError', tool: 'ffmpeg', retryable: true });
     expect(await goneWithin(ffmpegPid)).toBe(true);
     expect(await processesMatching((argv) => argv.some((a) => a.includes(tag)))).toEqual([]);
+  });
+});
+
+describe('a caller that gives up (its stage passed its deadline)', () => {
+  it('the abort kills the whole process group at once and the call rejects with the caller’s reason', async () => {
+    const tag = marker();
+    const script = `ffmpeg ${longFfmpeg(tag).join(' ')} ; echo unreachable`;
+    const controller = new AbortController();
+    const run = runTool('ffmpeg', 'sh', ['-c', script], { timeoutMs: 600_000, signal: controller.signal });
+    const ffmpegPid = await waitForProcess((argv) => argv[0] === 'ffmpeg' && argv.includes(`comment=${tag}`));
+    const reason = Object.assign(new Error('convert passed its deadline of 1 ms'), { name: 'StageTimeoutError' });
+    controller.abort(reason);
+    await expect(run).rejects.toBe(reason);
+    expect(await goneWithin(ffmpegPid)).toBe(true);
+    expect(await processesMatching((argv) => argv.some((a) => a.includes(tag)))).toEqual([]);
+  });
+
+  it('a conversion asked for after the abort starts no tool', async () => {
+    const tag = marker();
+    const controller = new AbortController();
+    controller.abort(new Error('deadline passed'));
+    const input = path.join(dir, `${tag}.pdf`);
+    await writeFile(input, makePdf({ title: tag, author: 'test', created: new Date('2025-01-01'), pages: [['one page']] }));
+    await expect(converter.convert({ input, outputDir: path.join(dir, tag), stem: tag, tool: 'ghostscript', target: 'PDF/A-2b', signal: controller.signal })).rejects.toThrow('deadline passed');
+    expect(await processesMatching((argv) => argv[0] === 'gs' && argv.some((a) => a.includes(tag)))).toEqual([]);
   });
 });
 
