@@ -51,9 +51,22 @@ export interface BagTagFile extends TagFile {
   sm3: string;
 }
 
+/**
+ * A tag file too large to hold in memory (metadata/eep.xml with every file in base64): the caller has
+ * streamed it to storage and hands over its size and digests, as for a payload file.
+ */
+export interface StagedTagFile {
+  path: string;
+  size: number;
+  sha256: string;
+  sm3: string;
+}
+
 export interface BuiltBag {
   /** Every tag file to write, in writing order: bagit.txt, bag-info.txt, payload manifests, extra tag files, tag manifests last. */
   files: BagTagFile[];
+  /** The staged tag files, checked, as the tag manifests list them; their bytes are the caller's to deposit. */
+  staged: StagedTagFile[];
 }
 
 export class BagError extends Error {
@@ -244,7 +257,7 @@ function checkPayloadFile(file: PayloadFile): PayloadFile {
   return { path: file.path, size: file.size, sha256: file.sha256.toLowerCase(), sm3: file.sm3.toLowerCase() };
 }
 
-export function buildBag(args: { payload: readonly PayloadFile[]; tagFiles: readonly TagFile[]; info: BagInfo }): BuiltBag {
+export function buildBag(args: { payload: readonly PayloadFile[]; tagFiles: readonly TagFile[]; stagedTagFiles?: readonly StagedTagFile[]; info: BagInfo }): BuiltBag {
   if (args.payload.length === 0) throw new BagError('an AIP needs at least one payload file');
   const payload = args.payload.map(checkPayloadFile);
   checkDistinct(payload.map((f) => f.path), 'payload path');
@@ -254,7 +267,13 @@ export function buildBag(args: { payload: readonly PayloadFile[]; tagFiles: read
     if (!Buffer.isBuffer(tag.content)) throw new BagError(`tag file "${tag.path}": content must be a Buffer`);
   }
   const extra = [...args.tagFiles].sort((a, b) => compareCodePoints(a.path, b.path));
-  checkDistinct(extra.map((t) => t.path), 'tag file');
+  const staged = (args.stagedTagFiles ?? []).map((file) => {
+    checkTagFilePath(file.path);
+    if (!Number.isSafeInteger(file.size) || file.size < 0) throw new BagError(`tag file "${file.path}": size ${file.size} is not a non-negative integer`);
+    if (!HEX64.test(file.sha256) || !HEX64.test(file.sm3)) throw new BagError(`tag file "${file.path}": sha256 and sm3 must be 64 hex digits`);
+    return { path: file.path, size: file.size, sha256: file.sha256.toLowerCase(), sm3: file.sm3.toLowerCase() };
+  });
+  checkDistinct([...extra.map((t) => t.path), ...staged.map((t) => t.path)], 'tag file');
 
   const head = [
     { path: 'bagit.txt', content: Buffer.from(BAGIT_TXT, 'utf8') },
@@ -267,7 +286,7 @@ export function buildBag(args: { payload: readonly PayloadFile[]; tagFiles: read
   ].map(withDigests);
   const tagManifests = ALGORITHMS.map((algorithm) => ({
     path: `tagmanifest-${algorithm}.txt`,
-    content: manifest(head.map((t) => ({ path: t.path, digest: t[algorithm] }))),
+    content: manifest([...head, ...staged].map((t) => ({ path: t.path, digest: t[algorithm] }))),
   })).map(withDigests);
-  return { files: [...head, ...tagManifests] };
+  return { files: [...head, ...tagManifests], staged };
 }

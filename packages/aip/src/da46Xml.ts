@@ -32,6 +32,12 @@ export interface Da46Extra {
   year?: number;
   /** 类别号 */
   category?: string;
+  /**
+   * 权限管理 (DA/T 46 权限管理 group) for a document filed with its use restricted, e.g. 内部: its
+   * 控制标识 (控制), 授权对象 (the least role that may use the content) and 授权行为. A 密级 it is not:
+   * 密级 stays what the OA recorded.
+   */
+  access?: { 控制标识: string; 授权对象: string; 授权行为: string };
 }
 
 export const DA46_NAMESPACE = 'urn:oa-archive:da-t-46-2009';
@@ -103,13 +109,29 @@ function insertionIndex(keys: readonly string[]): number {
   return 0;
 }
 
+/** 权限管理 follows the record's elements (电子属性 …) and precedes the entities (机构人员, 业务), as DA/T 46 orders them. */
+function accessInsertionIndex(keys: readonly string[]): number {
+  const entity = keys.findIndex((key) => key === '机构人员' || key === '业务' || key === '实体关系');
+  return entity >= 0 ? entity : keys.length;
+}
+
 export function toDa46Xml(record: Da46RecordLike, extra: Da46Extra = {}): string {
-  const entries = Object.entries(record as object);
+  return renderDocument(el('文件', da46Elements(record, extra), [['xmlns', DA46_NAMESPACE]]), [NAMESPACE_NOTE]);
+}
+
+/** The record's elements, 档号 and 权限管理 spliced in, as toDa46Xml writes them; shared with the EEP's 文件实体 (eep.ts). */
+export function da46Elements(record: object, extra: Da46Extra = {}): XmlElement[] {
+  const entries = Object.entries(record);
   const children: XmlElement[][] = entries.map(([key, value]) => toElements(key, value, key));
+  // Spliced in from the back, so the 档号 index still counts the record's own keys.
+  if (extra.access) {
+    if (entries.some(([key]) => key === '权限管理')) throw new XmlValueError('the record already has a 权限管理; do not pass it again in extra');
+    children.splice(accessInsertionIndex(entries.map(([key]) => key)), 0, toElements('权限管理', extra.access, '权限管理'));
+  }
   const group = referenceCodeGroup(extra);
   if (group) {
     if (entries.some(([key]) => key === '档号')) throw new XmlValueError('the record already has a 档号; do not pass it again in extra');
     children.splice(insertionIndex(entries.map(([key]) => key)), 0, [group]);
   }
-  return renderDocument(el('文件', children.flat(), [['xmlns', DA46_NAMESPACE]]), [NAMESPACE_NOTE]);
+  return children.flat();
 }

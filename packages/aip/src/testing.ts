@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+export { minimalPdf } from './minimalPdf.ts';
+
 /**
  * Test helpers: ask independent implementations — the Library of Congress BagIt library, veraPDF
  * and the JDK's XML parser, run by infra/local/validators.sh — whether our output is right.

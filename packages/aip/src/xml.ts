@@ -97,6 +97,13 @@ function renderElement(element: XmlElement, depth: number, out: string[]): void 
   }
 }
 
+/** One element as indented lines at `depth`, for writers that stream a document piece by piece (eep.ts). */
+export function renderFragment(element: XmlElement, depth: number): string {
+  const out: string[] = [];
+  renderElement(element, depth, out);
+  return out.join('\n');
+}
+
 /** A whole document: declaration, optional leading comments, the root element, final newline. */
 export function renderDocument(root: XmlElement, leadingComments: readonly string[] = []): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', ...leadingComments.map(comment)];

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBag, toDa46Xml, toPremisXml, type PayloadFile, type TagFile } from '../src/index.ts';
-import { checkXmlIndependently, validateBagIndependently, validatePdfAIndependently } from '../src/testing.ts';
+import { checkXmlIndependently, minimalPdf, validateBagIndependently, validatePdfAIndependently } from '../src/testing.ts';
 import { BAG_INFO as INFO, PREMIS_EVENTS, PREMIS_OBJECTS, sampleRecord } from './fixtures.ts';
-import { minimalPdf } from './minimalPdf.ts';
 
 /**
  * Our bags and documents as read by someone else: the Library of Congress bagit-java (SHA-256 by

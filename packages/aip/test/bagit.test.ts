@@ -231,3 +231,23 @@ describe('buildBag digests', () => {
     for (const f of bag.files) expect({ path: f.path, size: f.size, sha256: f.sha256, sm3: f.sm3 }).toEqual({ path: f.path, size: f.content.length, sha256: sha256(f.content), sm3: sm3(f.content) });
   });
 });
+
+describe('buildBag with a staged tag file (metadata/eep.xml)', () => {
+  const eep = Buffer.from('<电子文件封装包/>\n');
+  const staged = { path: 'metadata/eep.xml', size: eep.length, sha256: sha256(eep), sm3: sm3(eep) };
+
+  it('lists it in both tag manifests with the caller’s digests, and does not write it', () => {
+    const bag = buildBag({ payload: PAYLOAD, tagFiles: [DA46, PREMIS], stagedTagFiles: [staged], info: INFO });
+    expect(bag.files.map((f) => f.path)).not.toContain('metadata/eep.xml');
+    expect(bag.staged).toEqual([staged]);
+    expect(manifestEntries(file(bag, 'tagmanifest-sha256.txt')).get('metadata/eep.xml')).toBe(sha256(eep));
+    expect(manifestEntries(file(bag, 'tagmanifest-sm3.txt')).get('metadata/eep.xml')).toBe(sm3(eep));
+    expect([...manifestEntries(file(bag, 'tagmanifest-sha256.txt')).keys()]).toEqual([...manifestEntries(file(bag, 'tagmanifest-sha256.txt')).keys()].sort());
+  });
+
+  it('refuses one under data/, one named twice, or one without its digests', () => {
+    expect(() => buildBag({ payload: PAYLOAD, tagFiles: [], stagedTagFiles: [{ ...staged, path: 'data/eep.xml' }], info: INFO })).toThrow(BagError);
+    expect(() => buildBag({ payload: PAYLOAD, tagFiles: [{ path: 'metadata/eep.xml', content: eep }], stagedTagFiles: [staged], info: INFO })).toThrow(/tag file/);
+    expect(() => buildBag({ payload: PAYLOAD, tagFiles: [], stagedTagFiles: [{ ...staged, sm3: 'x' }], info: INFO })).toThrow(/64 hex digits/);
+  });
+});

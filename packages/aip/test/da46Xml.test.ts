@@ -46,6 +46,22 @@ describe('toDa46Xml', () => {
     ]);
   });
 
+  it('records a restricted document\'s 权限管理 (控制标识 控制) before the entities, leaving 密级 as the OA sent it', () => {
+    const access = { 控制标识: '控制', 授权对象: 'admin', 授权行为: '利用全文（浏览、预览、下载）' };
+    const { root } = parseXml(toDa46Xml(sampleRecord(), { ...EXTRA, access }));
+    const names = root.children.map((c) => c.name);
+    expect(names.indexOf('权限管理')).toBe(names.lastIndexOf('电子属性') + 1);
+    expect(names.indexOf('权限管理')).toBe(names.indexOf('机构人员') - 1);
+    expect(names.indexOf('档号')).toBe(names.indexOf('电子文件号') + 1);
+    expect(child(root, '权限管理').children.map((c) => [c.name, c.text])).toEqual([
+      ['控制标识', '控制'],
+      ['授权对象', 'admin'],
+      ['授权行为', '利用全文（浏览、预览、下载）'],
+    ]);
+    expect(textAt(root, '内容描述', '密级')).toBe(sampleRecord().内容描述.密级);
+    expect(children(parseXml(toDa46Xml(sampleRecord(), EXTRA)).root, '权限管理')).toEqual([]);
+  });
+
   it('writes the 档号 group with its parts in DA/T 46 order and the whole code as 值', () => {
     const { root } = parseXml(toDa46Xml(sampleRecord(), EXTRA));
     const group = child(root, '档号');

@@ -1,9 +1,11 @@
 /**
- * A one-page, blank, hand-built PDF for the veraPDF round trip: with `pdfa: true` it carries what
+ * A one-page, blank, hand-built PDF for the veraPDF tests: with `pdfa: true` it carries what
  * PDF/A-2B asks of a document that draws nothing (binary header comment, file identifier, XMP
- * metadata with the pdfaid identification); without it, it is a plain PDF 1.7.
+ * metadata with the pdfaid identification); without it, it is a plain PDF 1.7. `fileIdentifier:
+ * false` leaves out the trailer's /ID, so a `pdfa: true` file claims PDF/A-2B without conforming
+ * to it (ISO 19005-2 6.1.3).
  */
-export function minimalPdf(options: { pdfa: boolean }): Buffer {
+export function minimalPdf(options: { pdfa: boolean; fileIdentifier?: boolean }): Buffer {
   const xmp = [
     '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>',
     '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
@@ -41,7 +43,7 @@ export function minimalPdf(options: { pdfa: boolean }): Buffer {
     // Every cross-reference entry is exactly 20 bytes: 10 + 1 + 5 + 1 + 1 + a two-byte EOL (" \n").
     ['0000000000 65535 f ', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n `)].join('\n'),
     'trailer',
-    `<< /Size ${objects.length + 1} /Root 1 0 R /ID [<${id}> <${id}>] >>`,
+    `<< /Size ${objects.length + 1} /Root 1 0 R${options.fileIdentifier === false ? '' : ` /ID [<${id}> <${id}>]`} >>`,
     'startxref',
     String(length),
     '%%EOF',
