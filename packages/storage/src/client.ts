@@ -1,4 +1,5 @@
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { enforceEncryption, type ServerSideEncryption } from './encryption.ts';
 
 export interface S3Settings {
   endpoint?: string;
@@ -14,6 +15,8 @@ export interface S3Settings {
    * must become a finding with both digests, not a stream that fails half-way.
    */
   responseChecksums?: 'when_required' | 'when_supported';
+  /** Encryption at rest asked on every write and checked in every answer (S3_SSE); none when absent. */
+  serverSideEncryption?: ServerSideEncryption;
 }
 
 /** Commands whose body the SigV4 signer would otherwise hash, once more, when it is a buffer. */
@@ -40,6 +43,7 @@ export function createS3Client(settings: S3Settings): S3Client {
     },
     { step: 'build', name: 'oaArchiveUnsignedPayload' },
   );
+  if (settings.serverSideEncryption) enforceEncryption(s3, settings.serverSideEncryption);
   return s3;
 }
 

@@ -4,8 +4,8 @@ export class ObjectStoreError extends Error {
   readonly key: string;
   /** Whether writing again may help. */
   readonly retryable: boolean;
-  constructor(bucket: string, key: string, message: string, retryable: boolean) {
-    super(message);
+  constructor(bucket: string, key: string, message: string, retryable: boolean, options?: ErrorOptions) {
+    super(message, options);
     this.bucket = bucket;
     this.key = key;
     this.retryable = retryable;
@@ -33,5 +33,16 @@ export class ObjectLockNotAppliedError extends ObjectStoreError {
   override readonly name = 'ObjectLockNotAppliedError';
   constructor(bucket: string, key: string, detail: string) {
     super(bucket, key, `s3://${bucket}/${key} is not locked as required: ${detail}`, false);
+  }
+}
+
+/**
+ * The store did not encrypt an object as configured (S3_SSE): it refused the headers, or answered
+ * without reporting the encryption (a store that ignores them). Writing again will not help.
+ */
+export class EncryptionNotAppliedError extends ObjectStoreError {
+  override readonly name = 'EncryptionNotAppliedError';
+  constructor(bucket: string, key: string, detail: string, options?: ErrorOptions) {
+    super(bucket, key, `s3://${bucket}/${key} is not encrypted at rest as configured: ${detail}`, false, options);
   }
 }

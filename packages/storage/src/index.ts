@@ -1,6 +1,8 @@
 export { createS3Client, ensureBuckets, isNotFound } from './client.ts';
 export type { S3Settings } from './client.ts';
-export { DepositVerificationError, ObjectLockNotAppliedError, ObjectStoreError, WriteOnceViolationError } from './errors.ts';
+export { encryptionOf, encryptionParams, encryptionProblem, enforceEncryption } from './encryption.ts';
+export type { ServerSideEncryption } from './encryption.ts';
+export { DepositVerificationError, EncryptionNotAppliedError, ObjectLockNotAppliedError, ObjectStoreError, WriteOnceViolationError } from './errors.ts';
 export { DigestingStream, SizeLimitExceededError, base64ToHex, hexToBase64 } from './hashing.ts';
 export type { Fixity } from './hashing.ts';
 export { listKeys } from './listing.ts';
@@ -11,3 +13,5 @@ export { observeRequests } from './requestObserver.ts';
 export type { DepositResult, ObjectStoreOptions, StoredObject } from './objectStore.ts';
 export { readObjectLock } from './objectLock.ts';
 export type { ObjectLock, ObjectLockState } from './objectLock.ts';
+export { deleteObjectVersion, listObjectVersions, readStoredLock } from './disposal.ts';
+export type { StoredVersion } from './disposal.ts';

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Writable, type Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DepositVerificationError, WriteOnceViolationError } from './errors.ts';
+import { encryptionOf, encryptionProblem } from './encryption.ts';
+import { DepositVerificationError, EncryptionNotAppliedError, WriteOnceViolationError } from './errors.ts';
 import { DigestingStream, base64ToHex, hexToBase64, type Fixity } from './hashing.ts';
 import { isNotFound, isPreconditionFailed } from './client.ts';
 import { ensureObjectLock, type ObjectLock } from './objectLock.ts';
@@ -112,7 +113,7 @@ export class ObjectStore {
     return hash.digest('hex');
   }
 
-  async head(bucket: string, key: string): Promise<{ size: number; sha256?: string; versionId?: string } | undefined> {
+  async head(bucket: string, key: string): Promise<{ size: number; sha256?: string; versionId?: string; serverSideEncryption?: string; kmsKeyId?: string } | undefined> {
     try {
       const head = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
       const full = head.ChecksumSHA256 && head.ChecksumType !== 'COMPOSITE' && !head.ChecksumSHA256.includes('-');
@@ -120,6 +121,8 @@ export class ObjectStore {
         size: head.ContentLength ?? 0,
         ...(full ? { sha256: base64ToHex(head.ChecksumSHA256!) } : {}),
         ...(head.VersionId && head.VersionId !== 'null' ? { versionId: head.VersionId } : {}),
+        ...(head.ServerSideEncryption ? { serverSideEncryption: head.ServerSideEncryption } : {}),
+        ...(head.SSEKMSKeyId ? { kmsKeyId: head.SSEKMSKeyId } : {}),
       };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -209,11 +212,17 @@ export class ObjectStore {
   /** Confirms that the stored bytes are the expected ones, then that they are locked as asked. */
   async #accept(
     args: { bucket: string; key: string; size: number; sha256: string; lock?: ObjectLock },
-    found: { size: number; sha256?: string; versionId?: string },
+    found: { size: number; sha256?: string; versionId?: string; serverSideEncryption?: string; kmsKeyId?: string },
     outcome: DepositResult['outcome'],
     ErrorClass: typeof WriteOnceViolationError | typeof DepositVerificationError = WriteOnceViolationError,
   ): Promise<DepositResult> {
     const confirmed = await this.#confirmSame(args, found, ErrorClass);
+    // A write is checked as the store answers it (enforceEncryption); an object found already there is
+    // checked here, so a retry never accepts what an earlier write left unencrypted.
+    if (outcome === 'already-present') {
+      const problem = encryptionProblem(encryptionOf(this.s3), { ...(found.serverSideEncryption ? { ServerSideEncryption: found.serverSideEncryption } : {}), ...(found.kmsKeyId ? { SSEKMSKeyId: found.kmsKeyId } : {}) });
+      if (problem) throw new EncryptionNotAppliedError(args.bucket, args.key, `already there, but ${problem}`);
+    }
     if (args.lock) await ensureObjectLock(this.s3, args.bucket, args.key, args.lock, found.versionId);
     return { ...confirmed, outcome };
   }
