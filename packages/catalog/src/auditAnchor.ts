@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { auditEventFromRow } from './audit.ts';
-import { auditHash, GENESIS_HASH } from './auditChain.ts';
+import { auditHash, GENESIS_HASH, verifyChainSegment, type ChainedAuditEvent } from './auditChain.ts';
 import { canonicalJson } from './canonicalJson.ts';
 import type { Queryable } from './db.ts';
 
@@ -18,6 +18,24 @@ export interface AuditAnchor {
   at: string;
 }
 
+/**
+ * An anchor that also carries the chain's events since the anchor before it (`from` + 1 .. `seq`):
+ * the store then holds the whole trail, segment by segment, write-once, and a catalog rebuilt from
+ * the store replays it (docs/custody.md, "Rebuilding the catalog"). Anchors written before this
+ * carry no events.
+ */
+export interface AuditSegmentAnchor extends AuditAnchor {
+  from: number;
+  events: ChainedAuditEvent[];
+}
+
+export type StoredAuditAnchor = AuditAnchor | AuditSegmentAnchor;
+
+export const carriesSegment = (anchor: StoredAuditAnchor): anchor is AuditSegmentAnchor => 'events' in anchor;
+
+/** At most this many events in one anchor object: a longer run since the last anchor is anchored in steps. */
+export const ANCHOR_SEGMENT_MAX_EVENTS = 5000;
+
 /** Under the archive bucket; one object per anchored sequence number, sorted by it. */
 export const AUDIT_ANCHOR_PREFIX = 'audit-anchors/';
 const KIND = 'oa-archive.audit-anchor';
@@ -34,11 +52,12 @@ export function anchorKeyOf(seq: number): string {
 }
 
 /** Deterministic bytes: anchoring the same head twice writes the same object, so write-once accepts it. */
-export function anchorBody(anchor: AuditAnchor): Buffer {
-  return Buffer.from(canonicalJson({ kind: KIND, seq: anchor.seq, hash: anchor.hash, at: anchor.at }) + '\n');
+export function anchorBody(anchor: StoredAuditAnchor): Buffer {
+  const segment = carriesSegment(anchor) ? { from: anchor.from, events: anchor.events } : {};
+  return Buffer.from(canonicalJson({ kind: KIND, seq: anchor.seq, hash: anchor.hash, at: anchor.at, ...segment }) + '\n');
 }
 
-export function parseAnchor(key: string, text: string): AuditAnchor {
+export function parseAnchor(key: string, text: string): StoredAuditAnchor {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -50,7 +69,52 @@ export function parseAnchor(key: string, text: string): AuditAnchor {
     throw new AuditAnchorError(`anchor ${key} is not an audit anchor (kind, seq, hash, at)`);
   }
   if (anchorKeyOf(v.seq!) !== key) throw new AuditAnchorError(`anchor ${key} names sequence number ${v.seq}, which belongs under ${anchorKeyOf(v.seq!)}`);
-  return { seq: v.seq!, hash: v.hash, at: v.at };
+  const anchor = { seq: v.seq!, hash: v.hash, at: v.at };
+  const s = value as { from?: unknown; events?: unknown };
+  if (s.events === undefined && s.from === undefined) return anchor;
+  return { ...anchor, ...parseSegment(key, anchor, s.from, s.events) };
+}
+
+/** The events an anchor carries must be the chain from `from` + 1 up to the anchored head, each hash recomputed. */
+function parseSegment(key: string, anchor: AuditAnchor, from: unknown, events: unknown): { from: number; events: ChainedAuditEvent[] } {
+  if (!Number.isSafeInteger(from) || (from as number) < 0 || (from as number) >= anchor.seq || !Array.isArray(events)) {
+    throw new AuditAnchorError(`anchor ${key} carries a malformed segment (from, events)`);
+  }
+  const list = events as ChainedAuditEvent[];
+  const first = list[0];
+  if (list.length !== anchor.seq - (from as number) || !first || first.seq !== (from as number) + 1) {
+    throw new AuditAnchorError(`anchor ${key} should carry events ${(from as number) + 1}..${anchor.seq}, it carries ${list.length}`);
+  }
+  // The first event's prev_hash is taken on trust here; the rebuild checks it against the chain before it.
+  const checked = verifyChainSegment(list, { seq: from as number, hash: first.prevHash });
+  if (!checked.ok) throw new AuditAnchorError(`anchor ${key}: its events do not chain at event ${checked.break.seq}: ${checked.break.reason}`);
+  if (checked.last.hash !== anchor.hash) throw new AuditAnchorError(`anchor ${key}: its events end in hash ${checked.last.hash}, the anchor holds ${anchor.hash}`);
+  return { from: from as number, events: list };
+}
+
+/** The chain's events after `from` up to `to`, for an anchor's segment. */
+export async function auditSegmentOf(db: Queryable, from: number, to: number): Promise<ChainedAuditEvent[]> {
+  const { rows } = await db.query<AuditRow>(
+    'SELECT seq, at, ingest_id, type, actor, payload, prev_hash, hash FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY seq',
+    [from, to],
+  );
+  return rows.map(auditEventFromRow);
+}
+
+/** The latest anchor the catalog knows of below `seq` (where the next segment starts), 0 when none. */
+export async function anchoredBefore(db: Queryable, seq: number): Promise<number> {
+  const { rows } = await db.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM audit_anchors WHERE seq < $1', [seq]);
+  return rows[0]?.seq ? Number(rows[0].seq) : 0;
+}
+
+/** Notes an anchor that is in the store (written now, found there, or read back by a rebuild). */
+export async function recordAnchor(db: Queryable, anchor: StoredAuditAnchor): Promise<void> {
+  await db.query('INSERT INTO audit_anchors (seq, hash, at, from_seq) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO NOTHING', [
+    anchor.seq,
+    anchor.hash,
+    anchor.at,
+    carriesSegment(anchor) ? anchor.from : null,
+  ]);
 }
 
 /** The chain's last event, or undefined while the chain is empty. */

@@ -1,8 +1,22 @@
 import type pg from 'pg';
 import type { DocumentFinalizedEvent, IngestStatus, Stage } from '@oa-archive/contracts';
-import { appendAuditEvent } from './audit.ts';
+import { appendAuditEvent, type NewAuditEvent } from './audit.ts';
 import { inTransaction, type Queryable } from './db.ts';
-import { applyTransition, isActive, stageOf, UnknownIngestRecordError, type Failure, type IngestEvent, type LockedRow, type TransitionRequest, type TransitionResult } from './ingestState.ts';
+import {
+  applyTransition,
+  columnsFor,
+  IllegalTransitionError,
+  isActive,
+  recordTransition,
+  stageOf,
+  transitionFrom,
+  UnknownIngestRecordError,
+  type Failure,
+  type IngestEvent,
+  type LockedRow,
+  type TransitionRequest,
+  type TransitionResult,
+} from './ingestState.ts';
 
 /** The catalog's view of one ingest. */
 export interface IngestRecord {
@@ -146,6 +160,41 @@ async function lockAndRecordRun(tx: Queryable, ingestId: string, stage: Stage, r
   return rows[0];
 }
 
+/**
+ * lockAndRecordRun and, in the same statement, the transition `request` when the run speaks for the
+ * ingest (on its way, at `stage`) and the state machine allows the event from its status: the row
+ * changes as applyTransition would change it, under the same status guard (migration 006). Returns
+ * the row as locked, before the change, and the status it now has if it changed. The caller records
+ * the transition (recordTransition), or finds out why not (stale, or not a transition: an error).
+ */
+async function lockRecordRunAndTransition(
+  tx: Queryable,
+  ingestId: string,
+  stage: Stage,
+  run: Omit<StageRunRecord, 'stage'>,
+  request: TransitionRequest & { atStage: Stage },
+): Promise<{ row: LockedRow; to?: IngestStatus }> {
+  const set = columnsFor(request, { current_stage: stage }, 10);
+  // `via` names the event for the status guard only when the row will change: it is read from the
+  // locked row (so after the lock), and the UPDATE joins it (so before the row is updated).
+  const { rows } = await tx.query<LockedRow & { to: IngestStatus | null; reset: string | null }>(
+    `WITH locked AS (SELECT ingest_id, status, current_stage, failed_stage, failure_reason, recoveries FROM ingests WHERE ingest_id = $1 FOR UPDATE),
+          run AS (INSERT INTO stage_runs (ingest_id, stage, attempt, status, started_at, finished_at, detail) SELECT ingest_id, $2::text, $3::integer, $4::text, $5::timestamptz, $6::timestamptz, $7::jsonb FROM locked),
+          via AS MATERIALIZED (
+            SELECT set_config('oa_archive.ingest_event', $8::text, true) AS event, $9::jsonb ->> l.status AS to_status FROM locked l
+             WHERE $9::jsonb ? l.status AND COALESCE(l.current_stage, 'fetch') = $2::text),
+          changed AS (UPDATE ingests SET status = via.to_status, ${set.sql}, updated_at = now() FROM via WHERE ingest_id = $1 RETURNING ingests.status)
+     SELECT l.status, l.current_stage, l.failed_stage, l.failure_reason, l.recoveries, (SELECT c.status FROM changed c) AS to,
+            (SELECT set_config('oa_archive.ingest_event', '', true) FROM changed) AS reset
+       FROM locked l`,
+    [ingestId, stage, run.attempt, run.status, run.startedAt, run.finishedAt, run.detail, request.event, transitionFrom(request.event), ...set.values],
+  );
+  const row = rows[0];
+  if (!row) throw new UnknownIngestRecordError(ingestId);
+  const { to, reset: _reset, ...locked } = row;
+  return { row: locked, ...(to ? { to } : {}) };
+}
+
 /** Why a run of `stage` no longer speaks for the ingest, if it does not. */
 function staleReason(row: { status: IngestStatus; current_stage: Stage | null }, stage: Stage): string | undefined {
   if (!isActive(row.status)) return `the ingest is ${row.status}`;
@@ -177,13 +226,14 @@ export class Catalog {
           d.securityLevel, d.dates.finalized, event],
       );
       if (inserted.rows[0]) {
-        for (const [index, c] of d.components.entries()) {
-          await tx.query(
-            `INSERT INTO components (ingest_id, ordinal, role, file_name, declared_media_type, declared_size, declared_sha256, source_url)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-            [ingestId, index + 1, c.role, c.fileName, c.mediaType ?? null, c.size ?? null, c.sha256 ?? null, c.url],
-          );
-        }
+        // Every component in one statement, numbered from 1 in the event's order.
+        const cs = d.components;
+        await tx.query(
+          `INSERT INTO components (ingest_id, ordinal, role, file_name, declared_media_type, declared_size, declared_sha256, source_url)
+           SELECT $1, c.ordinal, c.role, c.file_name, c.media_type, c.size, c.sha256, c.url
+             FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[]) WITH ORDINALITY AS c(role, file_name, media_type, size, sha256, url, ordinal)`,
+          [ingestId, cs.map((c) => c.role), cs.map((c) => c.fileName), cs.map((c) => c.mediaType ?? null), cs.map((c) => c.size ?? null), cs.map((c) => c.sha256 ?? null), cs.map((c) => c.url)],
+        );
         await appendAuditEvent(tx, {
           ingestId,
           type: 'ingest.received',
@@ -244,6 +294,17 @@ export class Catalog {
     );
   }
 
+  /** Several components staged, in one statement. */
+  async recordFetchedMany(ingestId: string, fetched: readonly { ordinal: number; stagingKey: string; size: number; sha256: string; sm3?: string | undefined }[]): Promise<void> {
+    if (fetched.length === 0) return;
+    await this.pool.query(
+      `UPDATE components c SET staging_key = f.staging_key, size = f.size, sha256 = f.sha256, sm3 = f.sm3, fetched_at = now()
+         FROM unnest($2::int[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS f(ordinal, staging_key, size, sha256, sm3)
+        WHERE c.ingest_id = $1 AND c.ordinal = f.ordinal`,
+      [ingestId, fetched.map((f) => f.ordinal), fetched.map((f) => f.stagingKey), fetched.map((f) => f.size), fetched.map((f) => f.sha256), fetched.map((f) => f.sm3 ?? null)],
+    );
+  }
+
   /** Where several components were deposited, in one statement. */
   async recordDepositedMany(ingestId: string, deposited: readonly { ordinal: number; bucket: string; key: string }[]): Promise<void> {
     if (deposited.length === 0) return;
@@ -271,20 +332,28 @@ export class Catalog {
    */
   async completeStage(ingestId: string, stage: Stage, run: Omit<StageRunRecord, 'stage' | 'status'>, route: { next?: Stage; outcome?: StageOutcome }): Promise<StageRunEffect> {
     return inTransaction(this.pool, async (tx) => {
-      const row = await lockAndRecordRun(tx, ingestId, stage, { ...run, status: 'SUCCEEDED' });
       const actor = `worker:${stage}`;
       const runPayload = { stage, attempt: run.attempt, ...(route.next && !route.outcome ? { next: route.next } : {}), ...run.detail };
-      const stale = stage === 'notify' ? undefined : staleReason(row, stage);
-      if (stale || (!route.outcome && !route.next)) {
+      if (stage === 'notify' || (!route.outcome && !route.next)) {
+        const row = await lockAndRecordRun(tx, ingestId, stage, { ...run, status: 'SUCCEEDED' });
+        const stale = stage === 'notify' ? undefined : staleReason(row, stage);
         await appendAuditEvent(tx, { ingestId, type: 'stage.completed', actor, payload: { ...runPayload, ...(stale ? { stale } : {}) } });
         return stale ? { stale } : {};
       }
-      if (route.outcome) {
-        const completed = { ingestId, type: 'stage.completed', actor, payload: runPayload };
-        return { transition: await applyTransition(tx, ingestId, { event: OUTCOME_EVENTS[route.outcome.status], actor, atStage: stage, payload: route.outcome.payload }, row, [completed]) };
+      const completed = { ingestId, type: 'stage.completed', actor, payload: runPayload };
+      // An outcome's event follows the run's; on to the next stage, the run's event is the transition's: "done, on to next".
+      const [request, preceding]: [TransitionRequest & { atStage: Stage }, NewAuditEvent[]] = route.outcome
+        ? [{ event: OUTCOME_EVENTS[route.outcome.status], actor, atStage: stage, payload: route.outcome.payload }, [completed]]
+        : [{ event: 'advance', actor, atStage: stage, stage: route.next!, payload: runPayload }, []];
+      const { row, to } = await lockRecordRunAndTransition(tx, ingestId, stage, { ...run, status: 'SUCCEEDED' }, request);
+      const stale = staleReason(row, stage);
+      if (stale) {
+        await appendAuditEvent(tx, { ingestId, type: 'stage.completed', actor, payload: { ...runPayload, stale } });
+        return { stale };
       }
-      // The stage run's audit event is the transition's: one event says "done, on to next".
-      return { transition: await applyTransition(tx, ingestId, { event: 'advance', actor, atStage: stage, stage: route.next!, payload: runPayload }, row) };
+      // Unchanged though on its way at this stage: the event cannot happen from its status (all is rolled back).
+      if (!to) throw new IllegalTransitionError(ingestId, row.status, request.event);
+      return { transition: await recordTransition(tx, ingestId, request, row, to, preceding) };
     });
   }
 

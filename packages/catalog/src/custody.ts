@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { appendAuditEvent, type NewAuditEvent } from './audit.ts';
 import { inTransaction, type Queryable } from './db.ts';
+// A destroyed item's objects are gone on purpose: it is neither enrolled, audited nor replicated.
+import { DESTROYED_AIP_SQL } from './disposition.ts';
 import { recordPreservationEvent, type AipFile, type PreservationEventRecord } from './preservation.ts';
 
 /** A FILED AIP under custody: where it lies, when it is next audited, whether its second copy is made. */
@@ -85,7 +87,7 @@ export async function aipsAwaitingCustody(db: Queryable, limit = 1000): Promise<
     `SELECT a.ingest_id, b.bucket FROM aips a
        JOIN ingests i ON i.ingest_id = a.ingest_id AND i.status = 'FILED'
        JOIN LATERAL (SELECT archive_bucket AS bucket FROM components WHERE ingest_id = a.ingest_id AND archive_bucket IS NOT NULL LIMIT 1) b ON true
-      WHERE NOT EXISTS (SELECT 1 FROM aip_custody c WHERE c.ingest_id = a.ingest_id)
+      WHERE NOT EXISTS (SELECT 1 FROM aip_custody c WHERE c.ingest_id = a.ingest_id) AND NOT ${DESTROYED_AIP_SQL('a.ingest_id')}
       ORDER BY a.ingest_id LIMIT $1`,
     [limit],
   );
@@ -133,7 +135,7 @@ export async function claimAipForAudit(pool: pg.Pool, selection: AuditSelection,
     `WITH claimed AS (
        UPDATE aip_custody c SET audit_lease_until = $1::timestamptz + $2::float8 * interval '1 millisecond'
         WHERE c.ingest_id = (SELECT c.ingest_id FROM aip_custody c
-                              WHERE ${filter} AND (c.audit_lease_until IS NULL OR c.audit_lease_until < $1)
+                              WHERE ${filter} AND (c.audit_lease_until IS NULL OR c.audit_lease_until < $1) AND NOT ${DESTROYED_AIP_SQL('c.ingest_id')}
                               ORDER BY c.next_audit_at LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING c.*)
      SELECT ${COLUMNS} FROM claimed c JOIN aips a ON a.ingest_id = c.ingest_id`,
@@ -212,14 +214,14 @@ export async function custodySummary(db: Queryable, now = new Date()) {
               count(*) FILTER (WHERE replication_state = 'pending') AS pending,
               count(*) FILTER (WHERE replication_state = 'replicated') AS replicated,
               count(*) FILTER (WHERE replication_state = 'failed') AS replication_failed
-         FROM aip_custody`,
+         FROM aip_custody c WHERE NOT ${DESTROYED_AIP_SQL('c.ingest_id')}`,
       [now, FIXITY_OVERDUE_AFTER_MS],
     ),
     db.query<{ ingest_id: string; prefix: string; last_audit_at: Date; findings: FixityFinding[]; copy: string }>(
       `SELECT c.ingest_id, a.prefix, c.last_audit_at, f.findings, f.copy FROM aip_custody c
          JOIN aips a ON a.ingest_id = c.ingest_id
          JOIN LATERAL (SELECT findings, copy FROM fixity_audits WHERE ingest_id = c.ingest_id AND outcome = 'failed' ORDER BY id DESC LIMIT 1) f ON true
-        WHERE c.last_audit_outcome = 'failed' ORDER BY c.last_audit_at DESC LIMIT 50`,
+        WHERE c.last_audit_outcome = 'failed' AND NOT ${DESTROYED_AIP_SQL('c.ingest_id')} ORDER BY c.last_audit_at DESC LIMIT 50`,
     ),
   ]);
   const c = counts.rows[0]!;
@@ -240,7 +242,7 @@ export async function claimAipForReplication(pool: pg.Pool, opts: { now: Date; l
         WHERE c.ingest_id = (SELECT c.ingest_id FROM aip_custody c
                               WHERE c.replication_state <> 'replicated' AND c.replication_next_at <= $1
                                 AND (c.replication_lease_until IS NULL OR c.replication_lease_until < $1)
-                                AND ($3::text[] IS NULL OR c.ingest_id = ANY($3))
+                                AND ($3::text[] IS NULL OR c.ingest_id = ANY($3)) AND NOT ${DESTROYED_AIP_SQL('c.ingest_id')}
                               ORDER BY c.replication_next_at LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING c.*)
      SELECT ${COLUMNS} FROM claimed c JOIN aips a ON a.ingest_id = c.ingest_id`,

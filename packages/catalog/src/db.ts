@@ -28,3 +28,33 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
     client.release();
   }
 }
+
+const OBSERVED = Symbol('oaArchiveQueryObserver');
+
+/**
+ * Calls `listener` once for every statement the pool's users send (BEGIN and COMMIT included): each is
+ * one round trip to PostgreSQL. Called in the caller's async context, so the caller's labels (the stage
+ * it works for) apply even when the pool makes it wait for a client. Installs once per pool.
+ */
+export function observeQueries(pool: pg.Pool, listener: () => void): void {
+  const observed = pool as pg.Pool & { [OBSERVED]?: true };
+  if (observed[OBSERVED]) return;
+  observed[OBSERVED] = true;
+  const poolQuery = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  // pool.query checks a client out and runs the statement on it with a callback: counted here, not there.
+  pool.query = ((...args: unknown[]) => {
+    listener();
+    return poolQuery(...args);
+  }) as typeof pool.query;
+  pool.on('acquire', (client) => {
+    const tagged = client as pg.PoolClient & { [OBSERVED]?: true };
+    if (tagged[OBSERVED]) return;
+    tagged[OBSERVED] = true;
+    const clientQuery = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      // A callback last: pool.query's own call (our code uses promises), already counted.
+      if (typeof args.at(-1) !== 'function') listener();
+      return clientQuery(...args);
+    }) as typeof client.query;
+  });
+}

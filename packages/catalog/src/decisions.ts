@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { appendAuditEvent } from './audit.ts';
 import { inTransaction, type Queryable } from './db.ts';
+import { insertPreservationEventsSql, preservationEventsJson, type PreservationEventRecord } from './preservation.ts';
 
 /** Characterization of one component, as recorded. */
 export interface CharacterizationRecord {
@@ -54,6 +55,43 @@ export async function recordCharacterization(pool: pg.Pool, ingestId: string, c:
      ON CONFLICT (ingest_id, ordinal) DO UPDATE SET format_name = $3, media_type = $4, puid = $5, format = $6, size = $7,
        sha256 = $8, sm3 = $9, technical = $10, findings = $11, characterized_at = now()`,
     [ingestId, c.ordinal, c.formatName, c.mediaType, c.puid, c.format, c.size, c.sha256, c.sm3, c.technical, JSON.stringify(c.findings)],
+  );
+}
+
+/**
+ * What one characterize run found, in one statement: each component's characterization, the PREMIS
+ * events of the checks made on it (virus scans), in order, and the document's DA/T 46 record. A
+ * retried run replaces the characterizations and the record, and adds its own events.
+ */
+export async function recordCharacterizationRun(
+  db: Queryable,
+  ingestId: string,
+  run: { characterizations: readonly CharacterizationRecord[]; events: readonly PreservationEventRecord[]; metadata: { record: Record<string, unknown>; missing: string[] } },
+): Promise<void> {
+  const characterizations = run.characterizations.map((c) => ({
+    ordinal: c.ordinal,
+    format_name: c.formatName,
+    media_type: c.mediaType,
+    puid: c.puid,
+    format: c.format,
+    size: c.size,
+    sha256: c.sha256,
+    sm3: c.sm3,
+    technical: c.technical,
+    findings: c.findings,
+  }));
+  await db.query(
+    `WITH characterized AS (
+       INSERT INTO component_characterizations (ingest_id, ordinal, format_name, media_type, puid, format, size, sha256, sm3, technical, findings)
+       SELECT $1, c.ordinal, c.format_name, c.media_type, c.puid, c.format, c.size, c.sha256, c.sm3, c.technical, c.findings
+         FROM jsonb_to_recordset($2::jsonb) AS c(ordinal integer, format_name text, media_type text, puid text, format jsonb, size bigint, sha256 text, sm3 text, technical jsonb, findings jsonb)
+       ON CONFLICT (ingest_id, ordinal) DO UPDATE SET format_name = EXCLUDED.format_name, media_type = EXCLUDED.media_type, puid = EXCLUDED.puid, format = EXCLUDED.format,
+         size = EXCLUDED.size, sha256 = EXCLUDED.sha256, sm3 = EXCLUDED.sm3, technical = EXCLUDED.technical, findings = EXCLUDED.findings, characterized_at = now()
+       RETURNING 1
+     ), events AS (${insertPreservationEventsSql(3)} RETURNING 1)
+     INSERT INTO metadata_records (ingest_id, record, missing) VALUES ($1, $4, $5)
+     ON CONFLICT (ingest_id) DO UPDATE SET record = $4, missing = $5, recorded_at = now()`,
+    [ingestId, JSON.stringify(characterizations), preservationEventsJson(run.events), run.metadata.record, run.metadata.missing],
   );
 }
 
@@ -214,6 +252,38 @@ export async function recordClassificationIn(
   return record;
 }
 
+/** Which 档号 a FILE decision would give a document now: kept, the filed item's (a new version), or the class's next. */
+export interface PredictedReferenceCode {
+  referenceCode: string;
+  itemNumber: number;
+  how: 'kept' | 'version' | 'next';
+}
+
+/**
+ * The 档号 recordClassificationIn would give this FILE decision if it ran now, read without taking
+ * anything: the number it holds in that class, the filed item it would become a version of, or the
+ * class's next item number formatted by the same `numbering.format`. Provisional: another filing in
+ * the class can take the next number first.
+ */
+export async function predictReferenceCode(
+  db: Queryable,
+  ingestId: string,
+  decision: Pick<ClassificationDecisionInput, 'category' | 'year' | 'retention' | 'organisationCode'>,
+  numbering: { itemClass: ItemClass; format: (item: number) => string },
+): Promise<PredictedReferenceCode> {
+  const held = await classificationOf(db, ingestId);
+  if (held?.referenceCode && held.itemNumber !== null && sameClass(held, decision)) return { referenceCode: held.referenceCode, itemNumber: held.itemNumber, how: 'kept' };
+  const filed = await latestFiledVersionBefore(db, ingestId);
+  if (filed?.referenceCode && filed.itemNumber !== null && sameClass(filed, decision)) return { referenceCode: filed.referenceCode, itemNumber: filed.itemNumber, how: 'version' };
+  const { fonds, category, year, retention, org } = numbering.itemClass;
+  const { rows } = await db.query<{ last_item: number }>(
+    'SELECT last_item FROM reference_code_counters WHERE fonds = $1 AND category = $2 AND year = $3 AND retention = $4 AND org = $5',
+    [fonds, category, year, retention, org],
+  );
+  const itemNumber = (rows[0]?.last_item ?? 0) + 1;
+  return { referenceCode: numbering.format(itemNumber), itemNumber, how: 'next' };
+}
+
 /** The latest FILED version of the same document before this one, with its decision: the item a new version joins. */
 async function latestFiledVersionBefore(tx: Queryable, ingestId: string): Promise<(ClassificationRecord & { ingestId: string }) | undefined> {
   const { rows } = await tx.query(
@@ -283,14 +353,11 @@ export async function itemNumbersOfClass(
   db: Queryable,
   c: { category: string | null; year: number | null; retention: string | null; organisationCode: string | null },
 ): Promise<{ held: number[]; voided: number[] }> {
-  const params = [c.category, c.year, c.retention, c.organisationCode];
-  const [held, voided] = await Promise.all([
-    db.query<{ item_number: number }>(
-      // Each item once: its later versions hold the same number.
-      `SELECT item_number FROM classifications WHERE item_number IS NOT NULL AND version_of IS NULL AND category = $1 AND year = $2 AND retention = $3 AND organisation_code = $4`,
-      params,
-    ),
-    db.query<{ item_number: number }>(`SELECT item_number FROM voided_reference_codes WHERE category = $1 AND year = $2 AND retention = $3 AND organisation_code = $4`, params),
-  ]);
-  return { held: held.rows.map((r) => r.item_number), voided: voided.rows.map((r) => r.item_number) };
+  const { rows } = await db.query<{ held: number[]; voided: number[] }>(
+    // Both lists in one statement. Each item once: its later versions hold the same number.
+    `SELECT ARRAY(SELECT item_number FROM classifications WHERE item_number IS NOT NULL AND version_of IS NULL AND category = $1 AND year = $2 AND retention = $3 AND organisation_code = $4) AS held,
+            ARRAY(SELECT item_number FROM voided_reference_codes WHERE category = $1 AND year = $2 AND retention = $3 AND organisation_code = $4) AS voided`,
+    [c.category, c.year, c.retention, c.organisationCode],
+  );
+  return { held: rows[0]!.held, voided: rows[0]!.voided };
 }

@@ -36,11 +36,25 @@ export type { DocumentVersion } from './versions.ts';
 export { appendAuditEvent, appendAuditEvents, auditEventsOf, verifyAuditChain } from './audit.ts';
 export type { ChainVerification, NewAuditEvent } from './audit.ts';
 export { auditHash, GENESIS_HASH, verifyChainSegment } from './auditChain.ts';
-export { anchorBody, anchorKeyOf, AUDIT_ANCHOR_PREFIX, AuditAnchorError, auditHeadOf, checkAuditAnchors, parseAnchor, withAnchorLock } from './auditAnchor.ts';
-export type { AnchorMismatch, AuditAnchor } from './auditAnchor.ts';
+export {
+  ANCHOR_SEGMENT_MAX_EVENTS,
+  anchorBody,
+  anchoredBefore,
+  anchorKeyOf,
+  AUDIT_ANCHOR_PREFIX,
+  AuditAnchorError,
+  auditHeadOf,
+  auditSegmentOf,
+  carriesSegment,
+  checkAuditAnchors,
+  parseAnchor,
+  recordAnchor,
+  withAnchorLock,
+} from './auditAnchor.ts';
+export type { AnchorMismatch, AuditAnchor, AuditSegmentAnchor, StoredAuditAnchor } from './auditAnchor.ts';
 export type { AuditEvent, ChainBreak, ChainedAuditEvent } from './auditChain.ts';
 export { canonicalJson } from './canonicalJson.ts';
-export { createPool, inTransaction } from './db.ts';
+export { createPool, inTransaction, observeQueries } from './db.ts';
 export type { Queryable } from './db.ts';
 export { migrate, MigrationError } from './migrate.ts';
 export {
@@ -49,21 +63,27 @@ export {
   filedDuplicatesOf,
   itemNumbersOfClass,
   metadataRecordOf,
+  predictReferenceCode,
   recordCharacterization,
+  recordCharacterizationRun,
   recordClassification,
   recordClassificationIn,
   recordMetadataRecord,
   voidedReferenceCodesOf,
 } from './decisions.ts';
-export type { CharacterizationRecord, ClassificationDecisionInput, ClassificationRecord, ItemClass, VoidedReferenceCode } from './decisions.ts';
+export type { CharacterizationRecord, ClassificationDecisionInput, ClassificationRecord, ItemClass, PredictedReferenceCode, VoidedReferenceCode } from './decisions.ts';
 export {
   aipOf,
   preservationCopiesOf,
   preservationEventsOf,
   recordAip,
+  recordArchiveKeys,
   recordPreservationArchiveKeys,
   recordPreservationCopy,
+  recordPreservationCopies,
   recordPreservationEvent,
+  recordPreservationEvents,
+  recordValidation,
   recordValidationReport,
   validationReportOf,
 } from './preservation.ts';
@@ -77,11 +97,10 @@ export {
   reviewQueue,
   revokeApiToken,
   ROLES,
-  searchIngests,
   stageStatistics,
   timelinessByDepartment,
 } from './operations.ts';
-export type { ApiPrincipal, IngestSearch, RecoveryRecord, ReviewItem, Role } from './operations.ts';
+export type { ApiPrincipal, RecoveryRecord, ReviewItem, Role } from './operations.ts';
 export {
   aipsAwaitingCustody,
   claimAipForAudit,
@@ -104,3 +123,49 @@ export { ingestsFinalizedIn, receivedDocuments } from './completeness.ts';
 export type { ReceivedDocument } from './completeness.ts';
 export { filingFacts, OPEN_FILING_STATUSES } from './filingFacts.ts';
 export type { FilingFact } from './filingFacts.ts';
+export {
+  aipsOfItem,
+  decideDisposition,
+  destructionRegister,
+  DISPOSITION_LOCK,
+  dispositionItemOf,
+  dispositionItems,
+  DispositionRefusedError,
+  recordDestruction,
+  refusalError,
+} from './disposition.ts';
+export type { DestroyedObject, DestructionRecord, DispositionItem, DispositionQuery } from './disposition.ts';
+export {
+  addYears,
+  checkDecision,
+  checkDestruction,
+  DISPOSITION_DECISIONS,
+  dispositionStateOf,
+  lockRefusalOf,
+  parseCalendarDate,
+  RETENTION_YEARS,
+  retentionEndsOn,
+} from './dispositionRules.ts';
+export type { DecisionRequest, DispositionDecisionKind, DispositionFacts, DispositionRefusal, DispositionState, LockRefusal, StoredLock } from './dispositionRules.ts';
+export { createHold, HoldError, holdSelectorsFromText, holdsOf, liftHold, parseClassSelector, selectorText } from './holds.ts';
+export type { Hold, HoldSelector } from './holds.ts';
+export { accessRestrictionRecordOf, clearWaiting, markWaiting, recordAccessRestriction, waitingOf } from './access.ts';
+export type { AccessRestrictionRecord, WaitingRecord } from './access.ts';
+export {
+  decideRuleProposal,
+  documentsFinalizedSince,
+  dropOpenProposalsExcept,
+  insertScheduleVersion,
+  lockScheduleVersions,
+  newestScheduleVersion,
+  PROPOSAL_STATUSES,
+  proposalDocuments,
+  ruleProposalOf,
+  ruleProposals,
+  scheduleVersions,
+  settledReviews,
+  upsertRuleProposal,
+} from './ruleProposals.ts';
+export type { ComponentFactRow, DocumentForDryRun, NewRuleProposal, ProposalStatus, RuleProposalRecord, ScheduleVersionRecord, SettledReviewRow } from './ruleProposals.ts';
+export { extractedTextOf, MAX_SEARCH_WORDS, recordExtractedText, searchDocuments, searchWordsOf } from './search.ts';
+export type { ComponentTextExtraction, DocumentSearch, DocumentSearchHit } from './search.ts';

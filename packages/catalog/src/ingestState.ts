@@ -168,6 +168,15 @@ export async function applyTransition(tx: Queryable, ingestId: string, request: 
      SELECT set_config('oa_archive.ingest_event', '', true) FROM changed`,
     [ingestId, to, ...set.values, request.event],
   );
+  return recordTransition(tx, ingestId, request, row, to, preceding);
+}
+
+/**
+ * What follows a transition once the row changed (applyTransition, or a statement that changed it
+ * with the same checks, see `transitionFrom`): the receipt for an outcome, then the audit events.
+ * `row` is the row as locked before the change.
+ */
+export async function recordTransition(tx: Queryable, ingestId: string, request: TransitionRequest, row: LockedRow, to: IngestStatus, preceding: readonly NewAuditEvent[] = []): Promise<TransitionResult> {
   const result: TransitionResult = { ingestId, from: row.status, to };
   // The receipt first: the audit append takes the chain's lock, held until the transaction ends.
   if (RECEIPTED_STATUSES.includes(to) && to !== row.status) result.receipt = await writeReceipt(tx, ingestId);
@@ -204,15 +213,27 @@ function auditDetailOf(request: TransitionRequest, row: LockedRow): Record<strin
   }
 }
 
-/** The columns an event changes besides status, as SQL after `$2` and its values. */
-function columnsFor(request: TransitionRequest, row: LockedRow): { sql: string; values: unknown[] } {
+/**
+ * Where `event` takes an ingest on its way (RECEIVED or IN_PROGRESS) from each status it can happen
+ * in, for a statement that checks the locked row itself (`map ->> status`): the pairs of TRANSITIONS.
+ */
+export function transitionFrom(event: IngestEvent): Partial<Record<IngestStatus, IngestStatus>> {
+  return Object.fromEntries(ACTIVE_STATUSES.filter((from) => canTransition(from, event)).map((from) => [from, TRANSITIONS[from][event]!]));
+}
+
+/**
+ * The columns an event changes besides status, as SQL and its values; the values are parameters
+ * `$first` on (after `$2` in applyTransition's statement).
+ */
+export function columnsFor(request: TransitionRequest, row: Pick<LockedRow, 'current_stage'>, first = 3): { sql: string; values: unknown[] } {
   const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new TypeError(`transition "${request.event}" needs ${what}`);
     return value;
   };
+  const [a, b, c] = [`$${first}`, `$${first + 1}`, `$${first + 2}`];
   switch (request.event) {
     case 'advance':
-      return { sql: 'current_stage = $3, recoveries = 0', values: [need(request.stage, 'the next stage')] };
+      return { sql: `current_stage = ${a}, recoveries = 0`, values: [need(request.stage, 'the next stage')] };
     case 'recover':
       return { sql: 'recoveries = recoveries + 1', values: [] };
     case 'file':
@@ -222,15 +243,15 @@ function columnsFor(request: TransitionRequest, row: LockedRow): { sql: string; 
     case 'supersede':
       return { sql: 'completed_at = now()', values: [] };
     case 'hold':
-      return { sql: 'current_stage = $3', values: [request.stage ?? request.atStage ?? stageOf(row)] };
+      return { sql: `current_stage = ${a}`, values: [request.stage ?? request.atStage ?? stageOf(row)] };
     case 'fail': {
       const failure = need(request.failure, 'the failure');
-      return { sql: 'failed_stage = $3, failure_reason = $4, failure_retryable = $5, current_stage = $3', values: [failure.stage, failure.reason, failure.retryable] };
+      return { sql: `failed_stage = ${a}, failure_reason = ${b}, failure_retryable = ${c}, current_stage = ${a}`, values: [failure.stage, failure.reason, failure.retryable] };
     }
     case 'replay':
     case 'settle':
       return {
-        sql: 'current_stage = $3, failed_stage = NULL, failure_reason = NULL, failure_retryable = NULL, completed_at = NULL, recoveries = 0',
+        sql: `current_stage = ${a}, failed_stage = NULL, failure_reason = NULL, failure_retryable = NULL, completed_at = NULL, recoveries = 0`,
         values: [need(request.stage, 'the stage to resume at')],
       };
   }

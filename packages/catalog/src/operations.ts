@@ -34,31 +34,7 @@ export async function revokeApiToken(db: Queryable, name: string): Promise<numbe
   return rowCount ?? 0;
 }
 
-export interface IngestSearch {
-  q?: string;
-  status?: IngestStatus;
-  department?: string;
-  from?: Date;
-  to?: Date;
-  limit?: number;
-}
-
-/** Finds ingests by OA document id, 档号 or title (one box), status, department and finalization date. */
-export async function searchIngests(db: Queryable, search: IngestSearch): Promise<(IngestSummary & { referenceCode: string | null; explanation: string | null })[]> {
-  const columns = INGEST_SUMMARY_COLUMNS.split(',').map((c) => `i.${c.trim()}`).join(', ');
-  const { rows } = await db.query(
-    `SELECT ${columns}, c.reference_code, c.explanation
-       FROM ingests i LEFT JOIN classifications c USING (ingest_id)
-      WHERE ($1::text IS NULL OR i.document_id = $1 OR c.reference_code = $1 OR i.ingest_id = $1 OR i.title ILIKE '%' || $1 || '%')
-        AND ($2::text IS NULL OR i.status = $2)
-        AND ($3::text IS NULL OR i.department_code = $3)
-        AND ($4::timestamptz IS NULL OR i.finalized_at >= $4)
-        AND ($5::timestamptz IS NULL OR i.finalized_at < $5)
-      ORDER BY i.received_at DESC, i.ingest_id LIMIT $6`,
-    [search.q || null, search.status ?? null, search.department ?? null, search.from ?? null, search.to ?? null, search.limit ?? 200],
-  );
-  return rows.map((r) => ({ ...ingestSummaryFromRow(r), referenceCode: r.reference_code as string | null, explanation: r.explanation as string | null }));
-}
+// The ingest search (title, 文号, issuer, text; filters) is search.ts.
 
 /**
  * Per department: documents finalized and filed in the window, median and p95 delay from

@@ -28,20 +28,24 @@ export interface PendingReceipt {
 
 /** Builds the receipt for the ingest's current status from the transaction's view and queues it. */
 export async function writeReceipt(tx: Queryable, ingestId: string): Promise<{ seq: number; receiptId: string }> {
+  // The ingest, its deposited objects, its decision and its last receipt's number, in one statement.
   const { rows: ingests } = await tx.query(
-    `SELECT ingest_id, document_id, version, status, failed_stage, failure_reason, completed_at FROM ingests WHERE ingest_id = $1`,
+    `SELECT i.ingest_id, i.document_id, i.version, i.status, i.failed_stage, i.failure_reason, i.completed_at,
+            (SELECT COALESCE(json_agg(json_build_object('role', c.role, 'file_name', c.file_name, 'archive_bucket', c.archive_bucket, 'archive_key', c.archive_key, 'size', c.size, 'sha256', c.sha256) ORDER BY c.ordinal), '[]')
+               FROM components c WHERE c.ingest_id = i.ingest_id AND c.archive_key IS NOT NULL) AS components,
+            (SELECT json_build_object('outcome', d.outcome, 'rule_ids', d.rule_ids, 'schedule_version', d.schedule_version, 'explanation', d.explanation, 'reference_code', d.reference_code)
+               FROM classifications d WHERE d.ingest_id = i.ingest_id) AS classification,
+            (SELECT max(o.seq) FROM receipt_outbox o WHERE o.ingest_id = i.ingest_id) AS last_seq
+       FROM ingests i WHERE i.ingest_id = $1`,
     [ingestId],
   );
   const ingest = ingests[0]!;
-  const { rows: components } = await tx.query(
-    `SELECT role, file_name, archive_bucket, archive_key, size, sha256 FROM components WHERE ingest_id = $1 AND archive_key IS NOT NULL ORDER BY ordinal`,
-    [ingestId],
-  );
-  const { rows: decisions } = await tx.query(`SELECT outcome, rule_ids, schedule_version, explanation, reference_code FROM classifications WHERE ingest_id = $1`, [ingestId]);
-  const classification = decisions[0];
+  const components = ingest.components as { role: string; file_name: string; archive_bucket: string; archive_key: string; size: number; sha256: string }[];
+  const classification = ingest.classification as { outcome: string; rule_ids: string[]; schedule_version: string; explanation: string; reference_code: string | null } | null;
+  const { rows: restrictions } = await tx.query(`SELECT security_level, control_mark, minimum_role, basis FROM access_restrictions WHERE ingest_id = $1`, [ingestId]);
+  const restriction = restrictions[0];
   const status = ingest.status as IngestStatus;
-  const { rows: last } = await tx.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM receipt_outbox WHERE ingest_id = $1', [ingestId]);
-  const seq = (last[0]?.seq ?? 0) + 1;
+  const seq = ((ingest.last_seq as number | null) ?? 0) + 1;
   const receiptId = receiptIdOf(ingestId, seq);
   const data: IngestReceiptData = {
     ingestId,
@@ -54,6 +58,7 @@ export async function writeReceipt(tx: Queryable, ingestId: string): Promise<{ s
     ...(classification
       ? { classification: { outcome: classification.outcome, ruleIds: classification.rule_ids, scheduleVersion: classification.schedule_version, explanation: classification.explanation } }
       : {}),
+    ...(restriction ? { access: { controlMark: restriction.control_mark, securityLevel: restriction.security_level, minimumRole: restriction.minimum_role, basis: restriction.basis } } : {}),
     objects: components.map((c) => ({ role: c.role, fileName: c.file_name, bucket: c.archive_bucket, key: c.archive_key, size: Number(c.size), sha256: c.sha256 })),
     decidedAt: ((ingest.completed_at as Date | null) ?? new Date()).toISOString(),
   };

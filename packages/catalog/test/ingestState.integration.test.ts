@@ -58,6 +58,43 @@ describe('applying a transition (PostgreSQL)', () => {
     ]);
   });
 
+  it('records a stage run, its outcome, the receipt and the audit events together when a stage reaches an outcome', async () => {
+    const id = await fresh('IN_PROGRESS', 'classify');
+    const effect = await db.catalog.completeStage(id, 'classify', { ...run, detail: { ruleIds: ['R1'] } }, { outcome: { status: 'EXCLUDED', payload: { explanation: '无保存价值' } } });
+    expect(effect.transition).toMatchObject({ from: 'IN_PROGRESS', to: 'EXCLUDED', receipt: { seq: 1, receiptId: `${id}-r1` } });
+    expect(await db.catalog.getIngest(id)).toMatchObject({ status: 'EXCLUDED', currentStage: 'classify' });
+    expect((await db.catalog.getIngest(id))?.completedAt).toBeInstanceOf(Date);
+    expect((await db.catalog.stageRuns(id)).filter((r) => r.stage === 'classify').map((r) => [r.status, r.detail])).toEqual([['SUCCEEDED', { ruleIds: ['R1'] }]]);
+    expect((await auditEventsOf(db.catalog.pool, id)).slice(-2).map((e) => [e.type, e.payload.event ?? null, e.payload.to ?? null])).toEqual([
+      ['stage.completed', null, null],
+      ['ingest.excluded', 'exclude', 'EXCLUDED'],
+    ]);
+    expect((await receiptsOf(db.catalog.pool, id)).map((r) => r.outcome)).toEqual(['EXCLUDED']);
+    expect((await verifyAuditChain(db.catalog.pool)).ok).toBe(true);
+  });
+
+  it('lets one of two racing completions of a stage move the ingest; the other finds it moved on', async () => {
+    const id = await fresh('IN_PROGRESS', 'convert');
+    const effects = await Promise.all([
+      db.catalog.completeStage(id, 'convert', run, { next: 'validate' }),
+      db.catalog.completeStage(id, 'convert', run, { outcome: { status: 'REVIEW', payload: {} } }),
+    ]);
+    expect(effects.filter((e) => e.transition).length).toBe(1);
+    expect(effects.filter((e) => e.stale).length).toBe(1);
+    const moved = effects.find((e) => e.transition)!.transition!;
+    expect((await db.catalog.getIngest(id))?.status).toBe(moved.to);
+    expect((await db.catalog.stageRuns(id)).filter((r) => r.stage === 'convert').length).toBe(2);
+    expect((await verifyAuditChain(db.catalog.pool)).ok).toBe(true);
+  });
+
+  it('refuses an outcome the state machine does not allow from the status, recording nothing', async () => {
+    const id = await fresh('RECEIVED');
+    await expect(db.catalog.completeStage(id, 'fetch', run, { outcome: { status: 'FILED', payload: {} } })).rejects.toThrow(IllegalTransitionError);
+    expect(await db.catalog.getIngest(id)).toMatchObject({ status: 'RECEIVED', currentStage: null });
+    expect(await db.catalog.stageRuns(id)).toEqual([]);
+    expect(await receiptsOf(db.catalog.pool, id)).toEqual([]);
+  });
+
   it('writes the receipt of an outcome in the same transaction, numbered per ingest', async () => {
     const id = await fresh('REVIEW', 'validate');
     expect((await receiptsOf(db.catalog.pool, id)).map((r) => [r.seq, r.receiptId, r.outcome])).toEqual([[1, `${id}-r1`, 'REVIEW']]);
