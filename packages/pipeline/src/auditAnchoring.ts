@@ -2,19 +2,26 @@ import { createHash } from 'node:crypto';
 import { text } from 'node:stream/consumers';
 import { Readable } from 'node:stream';
 import {
+  ANCHOR_SEGMENT_MAX_EVENTS,
   anchorBody,
+  anchoredBefore,
   anchorKeyOf,
   AUDIT_ANCHOR_PREFIX,
   auditHeadOf,
+  auditSegmentOf,
+  carriesSegment,
   checkAuditAnchors,
   parseAnchor,
+  recordAnchor,
   withAnchorLock,
   type AuditAnchor,
+  type AuditSegmentAnchor,
   type Catalog,
+  type StoredAuditAnchor,
 } from '@oa-archive/catalog';
 import type { Logger } from '@oa-archive/observability';
 import { PeriodicTask } from './periodic.ts';
-import { listKeys, type ObjectLock, type ObjectStore } from '@oa-archive/storage';
+import { listKeys, WriteOnceViolationError, type ObjectLock, type ObjectStore } from '@oa-archive/storage';
 
 /** Where anchors go: the archive bucket, under AUDIT_ANCHOR_PREFIX; locked like archive objects where configured. */
 export interface AnchorTarget {
@@ -36,17 +43,37 @@ export type AnchorResult =
   | { outcome: 'busy' };
 
 /**
- * Writes the chain's current head to the store, write-once (If-None-Match). The same head gives the
- * same bytes, so a second run or replica finds it already there; a head whose hash differs from the
- * anchor at its sequence number is a WriteOnceViolationError, never an overwrite.
+ * Writes the chain's current head to the store, write-once (If-None-Match), carrying the events since
+ * the anchor before it (at most ANCHOR_SEGMENT_MAX_EVENTS an object: a longer run is anchored in steps),
+ * so that the store holds the whole trail for a rebuild of the catalog. The same head gives the same
+ * bytes, so a second run or replica finds it already there; a head whose hash differs from the anchor
+ * at its sequence number is a WriteOnceViolationError, never an overwrite.
  */
 export async function anchorAuditChain(target: AnchorTarget): Promise<AnchorResult> {
   const result = await withAnchorLock(target.catalog.pool, async (): Promise<AnchorResult> => {
-    const head = await auditHeadOf(target.catalog.pool);
+    const pool = target.catalog.pool;
+    const head = await auditHeadOf(pool);
     if (!head) return { outcome: 'empty' };
-    const key = anchorKeyOf(head.seq);
-    const body = anchorBody(head);
-    const lock = lockOf(target.objectLock);
+    let from = await anchoredBefore(pool, head.seq);
+    let last: AnchorResult = { outcome: 'empty' };
+    while (from < head.seq) {
+      const events = await auditSegmentOf(pool, from, Math.min(head.seq, from + ANCHOR_SEGMENT_MAX_EVENTS));
+      const end = events.at(-1)!;
+      const anchor: AuditSegmentAnchor = { seq: end.seq, hash: end.hash, at: end.at, from, events };
+      last = { outcome: await writeAnchor(target, anchor), anchor: { seq: anchor.seq, hash: anchor.hash, at: anchor.at }, key: anchorKeyOf(anchor.seq) };
+      await recordAnchor(pool, anchor);
+      from = end.seq;
+    }
+    return last;
+  });
+  return result.ran ? result.value : { outcome: 'busy' };
+}
+
+async function writeAnchor(target: AnchorTarget, anchor: AuditSegmentAnchor): Promise<'written' | 'already-present'> {
+  const key = anchorKeyOf(anchor.seq);
+  const body = anchorBody(anchor);
+  const lock = lockOf(target.objectLock);
+  try {
     const stored = await target.store.depositOnce({
       bucket: target.bucket,
       key,
@@ -56,14 +83,19 @@ export async function anchorAuditChain(target: AnchorTarget): Promise<AnchorResu
       ...(lock ? { lock } : {}),
       open: async () => Readable.from([body]),
     });
-    return { outcome: stored.outcome, anchor: head, key };
-  });
-  return result.ran ? result.value : { outcome: 'busy' };
+    return stored.outcome;
+  } catch (error) {
+    // An anchor written before anchors carried their events, for this very head: it stands as it is.
+    if (!(error instanceof WriteOnceViolationError)) throw error;
+    const existing = parseAnchor(key, await text(await target.store.getStream(target.bucket, key)));
+    if (carriesSegment(existing) || existing.hash !== anchor.hash) throw error;
+    return 'already-present';
+  }
 }
 
 /** Every anchor in the bucket, oldest first. A malformed one is an AuditAnchorError. */
-export async function readAuditAnchors(store: ObjectStore, bucket: string): Promise<AuditAnchor[]> {
-  const anchors: AuditAnchor[] = [];
+export async function readAuditAnchors(store: ObjectStore, bucket: string): Promise<StoredAuditAnchor[]> {
+  const anchors: StoredAuditAnchor[] = [];
   for await (const key of listKeys(store.s3, bucket, AUDIT_ANCHOR_PREFIX)) {
     anchors.push(parseAnchor(key, await text(await store.getStream(bucket, key))));
   }
