@@ -1,8 +1,9 @@
 import type { Producer } from 'kafkajs';
+import type { EepSigner } from '@oa-archive/aip';
 import type { Catalog, IngestRecord, StageOutcome } from '@oa-archive/catalog';
 import type { MetadataReader, RiskLimits, VirusScanner } from '@oa-archive/characterize';
 import type { RetentionSchedule } from '@oa-archive/classify';
-import type { ConversionPolicy, Converter } from '@oa-archive/convert';
+import type { ConversionPolicy, Converter, VeraPdf } from '@oa-archive/convert';
 import type { OaSource } from '@oa-archive/config';
 import type { Stage } from '@oa-archive/contracts';
 import type { Logger } from '@oa-archive/observability';
@@ -22,6 +23,8 @@ export interface PipelineSettings {
   riskLimits: RiskLimits;
   /** DA/T 46 elements whose absence is an integrity finding. */
   mandatoryMetadata: readonly string[];
+  /** AGENCY_TIME_ZONE (IANA): bag-info's Bagging-Date and the DA/T 46 record's dates and times are the agency's local ones. */
+  agencyTimeZone: string;
   /** Attempts a conversion gets before the conversion policy's onFailure applies. */
   convertAttempts: number;
   /** S3 Object Lock on archive objects: only for buckets created with Object Lock enabled. */
@@ -33,6 +36,12 @@ export interface PipelineSettings {
   recovery: RecoverySettings;
   /** CLAMAV_MODE: with `clamd` a component without a virus check holds the document (GD-4-2); `off` reports that none was made. */
   virusScanning?: 'off' | 'clamd';
+  /** CLAMAV_MAX_SIGNATURE_AGE_DAYS: GD-4-1 fails for a scan whose official database was older; 0 or absent: unchecked. */
+  virusSignatureMaxAgeDays?: number;
+  /** VERAPDF_MODE: with `on` validate checks every PDF/A copy with veraPDF (GD-3-3) and waits while veraPDF cannot answer; `off` reports that none was checked. */
+  pdfaValidation?: 'off' | 'on';
+  /** EEP_SM2_*: the SM2 key that signs a DA/T 48 EEP (schedule output.eep); without it the EEP's 电子签名块 is empty and says so. */
+  eepSigner?: EepSigner;
 }
 
 /** What stages share: the catalog and object storage (and the receipts topic), nothing else. */
@@ -51,6 +60,8 @@ export interface PipelineDeps {
   converter?: Converter;
   /** clamd (CLAMAV_MODE=clamd); absent when virus scanning is off, which the four-properties report says (GD-4-1). */
   virusScanner?: VirusScanner;
+  /** veraPDF kept warm (VERAPDF_MODE=on), in processes that run the validate stage. */
+  pdfaValidator?: VeraPdf;
   /** This host's copies of staged bytes (SCRATCH_CACHE_MAX_BYTES): read instead of staging when present. Only a cache. */
   cache?: LocalCache;
   settings: PipelineSettings;

@@ -74,8 +74,8 @@ export class StageTimeoutError extends StageError {
 export class StageDeferredError extends StageError {
   override readonly name = 'StageDeferredError';
   readonly delayMs: number;
-  constructor(message: string, delayMs: number) {
-    super(message, { retryable: true });
+  constructor(message: string, delayMs: number, options: { cause?: unknown } = {}) {
+    super(message, { retryable: true, ...(options.cause === undefined ? {} : { cause: options.cause }) });
     this.delayMs = delayMs;
   }
 }

@@ -67,5 +67,24 @@ export { CachedCopyMismatchError, localCopy, openStaged } from './stagedCopies.t
 export type { StagedObject } from './stagedCopies.ts';
 export { objectLockFor } from './stages/deposit.ts';
 export { stageHandlers } from './stages/index.ts';
-export { OperationError, replayBulk, replayIngest, settleReview } from './operations.ts';
-export type { BulkReplayFilter, ReplayRequest, ReviewDecision } from './operations.ts';
+export { OperationError, predictFiling, replayBulk, replayIngest, settleReview } from './operations.ts';
+export type { BulkReplayFilter, ReplayRequest, ReviewBasis, ReviewDecision } from './operations.ts';
+export { CATALOG_RECORD_PATH, CatalogRecordError, catalogRecordOf, parseCatalogRecord } from './catalogRecord.ts';
+export type { CatalogRecord } from './catalogRecord.ts';
+export { CatalogNotEmptyError, rebuildCatalog } from './rebuild/rebuildCatalog.ts';
+export type { RebuildSource, RebuildSummary } from './rebuild/rebuildCatalog.ts';
+export {
+  acceptRuleProposal,
+  DRY_RUN_DAYS,
+  dryRunProposal,
+  dryRunProposals,
+  effectiveSchedule,
+  readScheduleSource,
+  refreshRuleProposals,
+  rejectRuleProposal,
+  SCHEDULE_REFRESH_MS,
+  startScheduleRefresh,
+} from './scheduleLearning.ts';
+export type { EffectiveSchedule, ScheduleSource } from './scheduleLearning.ts';
+export { destroyItem, DestructionRefusedError, registerCsv, registerHtml, registerPdf } from './disposition/index.ts';
+export type { DestructionDeps, DestructionResult, LockedObject, RegisterOptions } from './disposition/index.ts';

@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** What a worker process counts: stage durations, attempts by result, outcomes reached, and what stages cost (S3 requests, processes). */
+/** What a worker process counts: stage durations, attempts by result, outcomes reached, and what stages cost (S3 requests, processes, PostgreSQL round trips). */
 export class PipelineMetrics {
   readonly registry = new Registry();
   readonly stageDuration: Histogram<'stage' | 'result'>;
@@ -9,6 +9,7 @@ export class PipelineMetrics {
   readonly receiptsPublished: Counter;
   readonly s3Requests: Counter<'stage' | 'command'>;
   readonly childProcesses: Counter<'stage' | 'command'>;
+  readonly postgresRoundTrips: Counter<'stage'>;
 
   constructor(prefix = 'oa_archive_') {
     collectDefaultMetrics({ register: this.registry, prefix: `${prefix}worker_` });
@@ -24,5 +25,6 @@ export class PipelineMetrics {
     this.receiptsPublished = new Counter({ name: `${prefix}receipts_published_total`, help: 'Receipts published from the outbox by this process', registers: [this.registry] });
     this.s3Requests = new Counter({ name: `${prefix}s3_requests_total`, help: 'Requests sent to the object store (retries included), by stage and command', labelNames: ['stage', 'command'], registers: [this.registry] });
     this.childProcesses = new Counter({ name: `${prefix}child_processes_total`, help: 'Processes started (tools, ExifTool, LibreOffice), by stage and program', labelNames: ['stage', 'command'], registers: [this.registry] });
+    this.postgresRoundTrips = new Counter({ name: `${prefix}postgres_round_trips_total`, help: 'Statements sent to PostgreSQL, one round trip each (BEGIN and COMMIT included), by stage', labelNames: ['stage'], registers: [this.registry] });
   }
 }

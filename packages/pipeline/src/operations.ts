@@ -5,6 +5,7 @@ import {
   IllegalTransitionError,
   inTransaction,
   lockIngest,
+  predictReferenceCode,
   recordClassificationIn,
   stageOf,
   type Catalog,
@@ -12,6 +13,7 @@ import {
   type ClassificationRecord,
   type IngestRecord,
   type ItemClass,
+  type PredictedReferenceCode,
 } from '@oa-archive/catalog';
 import { formatReferenceCode, type Retention, type RetentionSchedule } from '@oa-archive/classify';
 import { STAGES, type Stage } from '@oa-archive/contracts';
@@ -113,11 +115,19 @@ export async function replayBulk(
  *   policy, a tool); only after convert or validate;
  * - exclude, quarantine: with the reason (any 档号 it held is voided).
  */
-export type ReviewDecision =
+export type ReviewDecision = (
   | { action: 'file'; category: string; retention: Retention; organisationCode?: string; note?: string }
   | { action: 'retry'; note?: string }
   | { action: 'exclude'; note: string }
-  | { action: 'quarantine'; note: string };
+  | { action: 'quarantine'; note: string }
+) & { basis?: ReviewBasis };
+
+/**
+ * What a review decision rests on: the rule whose suggestion the person followed, or the person's own
+ * note. Recorded with the settlement (the audit event of its transition); without one given, the
+ * note is the basis when there is one.
+ */
+export type ReviewBasis = { kind: 'rule'; ruleId: string } | { kind: 'note'; note: string };
 
 /** Where each kind of wait continues once a person files the document. */
 const CONTINUE_AFTER: Partial<Record<Stage, Stage>> = { classify: 'convert', convert: 'convert', validate: 'validate' };
@@ -163,6 +173,24 @@ function planSettlement(ingest: IngestRecord, waitsAt: Stage, earlier: Classific
 }
 
 /**
+ * The 档号 filing this waiting document under `decision` would give it, were it settled now: checked
+ * as settleReview checks it, numbered by the same formatter; read only, so provisional (another
+ * filing in the class can take the next number first).
+ */
+export async function predictFiling(
+  deps: { catalog: Catalog; schedule: RetentionSchedule },
+  ingestId: string,
+  decision: Extract<ReviewDecision, { action: 'file' }>,
+): Promise<PredictedReferenceCode> {
+  const ingest = await deps.catalog.getIngest(ingestId);
+  if (!ingest) throw new OperationError(`no ingest ${ingestId}`);
+  if (ingest.status !== 'REVIEW') throw new OperationError(`ingest ${ingestId} is ${ingest.status}, not waiting for review`);
+  const plan = planSettlement(ingest, ingest.currentStage ?? 'classify', await classificationOf(deps.catalog.pool, ingestId), decision, deps.schedule, 'prediction');
+  const { decision: filing, numbering } = plan.classify!;
+  return predictReferenceCode(deps.catalog.pool, ingestId, filing, numbering!);
+}
+
+/**
  * A person settles a document waiting in REVIEW, wherever it waits: after classification (no rule
  * decided), after conversion (no preservation copy could be made) or after validation (a four-properties
  * check failed). Finished jobs are cleared first; then, in one transaction under the ingest's row lock,
@@ -190,7 +218,8 @@ export async function settleReview(
     if (row.status !== 'REVIEW' || stageOf(row) !== waitsAt) throw new OperationError(`ingest ${ingestId} is ${row.status} now, not waiting for review: someone settled it first`);
     const why = `review settled by ${actor}: ${decision.action}${decision.note ? ` (${decision.note})` : ''}`;
     const record = plan.classify ? await recordClassificationIn(tx, ingestId, plan.classify.decision, plan.classify.numbering, `person:${actor}`, why) : earlier!;
-    const payload = { decision: decision.action, ...(decision.note ? { note: decision.note } : {}), waitedAt: waitsAt, classification: record.outcome, referenceCode: record.referenceCode };
+    const basis: ReviewBasis | undefined = decision.basis ?? (decision.note ? { kind: 'note', note: decision.note } : undefined);
+    const payload = { decision: decision.action, ...(decision.note ? { note: decision.note } : {}), ...(basis ? { basis } : {}), waitedAt: waitsAt, classification: record.outcome, referenceCode: record.referenceCode };
     const transition = plan.next
       ? await applyTransition(tx, ingestId, { event: 'settle', actor, stage: plan.next, payload })
       : await applyTransition(tx, ingestId, { event: 'settle-exclude', actor, payload });

@@ -144,6 +144,31 @@ describe('fetch pins scheme, host and port per source', () => {
   });
 });
 
+describe('fetch records what it staged', () => {
+  it('keeps the components staged before a failure, so the next attempt fetches only the rest', async () => {
+    clearSeen();
+    const documentId = `FETCH-${++n}`;
+    const event = exampleEventFor(documentId);
+    const first = event.data.components[0]!;
+    event.data.components = [
+      { ...first, url: `${oa.origin}/files/ok`, size: BODY.length, sha256: undefined },
+      { ...first, fileName: 'second.pdf', url: `${oa.origin}/files/here`, size: BODY.length, sha256: undefined },
+    ];
+    const ingestId = `ing_fetch_${n}`;
+    await db.catalog.recordIngest(ingestId, event);
+    const ingest = (await db.catalog.getIngest(ingestId))!;
+    const deps = depsWith(sourcesOf({ allowedOrigins: [oa.origin], token: TOKEN }));
+    for (const attempt of [1, 2]) await expect(fetchStage({ ingest, deps, log: deps.logger, attempt })).rejects.toThrow(FetchRefusedError);
+    const components = await db.catalog.listComponents(ingestId);
+    expect(components.map((c) => [c.ordinal, c.stagingKey !== null, c.size, c.sha256 !== null])).toEqual([
+      [1, true, BODY.length, true],
+      [2, false, null, false],
+    ]);
+    // The first component once, the second (the one that fails) on each attempt.
+    expect(oa.seen.map((s) => s.url)).toEqual(['/files/ok', '/files/here', '/files/here']);
+  });
+});
+
 describe('component URL check (pure)', () => {
   const k8sExample = sourcesOf({ allowedHosts: ['oa.agency.internal:443'], token: 't' })['oa-simulator']!;
   const https = sourcesOf({ allowedOrigins: ['https://oa.agency.internal'] })['oa-simulator']!;

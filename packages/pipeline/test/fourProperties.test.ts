@@ -171,15 +171,78 @@ describe('the DA/T 70 filing-stage check list (GD)', () => {
     expect(itemOf(local, 'GD-4-1').detail).toContain('仅本地签名库');
   });
 
-  it('with virus scanning off, says so in GD-4-1 and GD-4-2 without holding the document', () => {
+  it('fails GD-4-1 when the official signature database was older than the limit at the scan, not for local signatures', () => {
+    const scans = (agentVersion: string, at: string) => [1, 2].map((ordinal) => ({ ordinal, outcome: 'success', outcomeDetail: null, agentVersion, at }));
+    const official = 'ClamAV 1.4.6/27500/Tue Dec  1 08:00:00 2026';
+    const fresh = input({ virusScan: { mode: 'clamd', maxSignatureAgeDays: 7, checks: scans(official, '2026-12-03T08:00:00Z') } });
+    expect(itemOf(fresh, 'GD-4-1').result).toBe('pass');
+    const stale = input({ virusScan: { mode: 'clamd', maxSignatureAgeDays: 7, checks: scans(official, '2027-01-10T08:00:00Z') } });
+    expect(itemOf(stale, 'GD-4-1')).toMatchObject({ result: 'fail', blocking: true, detail: expect.stringContaining('病毒库已40天未更新（超过7天') });
+    expect(itemOf(input({ virusScan: { mode: 'clamd', maxSignatureAgeDays: 0, checks: scans(official, '2027-01-10T08:00:00Z') } }), 'GD-4-1').result).toBe('pass');
+    expect(itemOf(input({ virusScan: { mode: 'clamd', maxSignatureAgeDays: 7, checks: scans('ClamAV 1.4.6', '2027-01-10T08:00:00Z') } }), 'GD-4-1').result).toBe('pass');
+  });
+
+  it('with virus scanning off, marks GD-4-1 and GD-4-2 not checked (filed unscanned) without holding the document', () => {
     const report = assessFourProperties(input({ virusScan: { mode: 'off', checks: [] } }));
-    expect(report.items.find((i) => i.code === 'GD-4-1')).toMatchObject({ result: 'fail', blocking: false, detail: expect.stringContaining('CLAMAV_MODE=off') });
-    expect(report.items.find((i) => i.code === 'GD-4-2')).toMatchObject({ result: 'fail', blocking: false });
+    expect(report.items.find((i) => i.code === 'GD-4-1')).toMatchObject({ result: 'not-checked', blocking: false, detail: expect.stringContaining('CLAMAV_MODE=off') });
+    expect(report.items.find((i) => i.code === 'GD-4-2')).toMatchObject({ result: 'not-checked', blocking: false, detail: expect.stringContaining('未经扫描即归档') });
     expect(report.passed).toBe(true);
   });
 
   it('lists partial duplicates found by digest in GD-1-8 without holding the document (分类已按重份规则处理)', () => {
     const item = itemOf(input({ filedDuplicates: new Map([[2, 'ing-earlier']]) }), 'GD-1-8');
     expect(item).toMatchObject({ result: 'pass', detail: expect.stringContaining('组件2与已归档ing-earlier') });
+  });
+});
+
+describe('GD-3-3 with veraPDF on every PDF/A copy', () => {
+  const compliant = { ordinal: 1, compliant: true, flavour: '2b', rules: [], failedRules: 0 };
+
+  it('passes when veraPDF finds every PDF/A copy compliant, and says which flavour', () => {
+    expect(itemOf(input({ pdfaValidation: { mode: 'on', copies: [compliant] } }), 'GD-3-3')).toMatchObject({ result: 'pass', blocking: true, detail: expect.stringContaining('1个PDF/A副本均经veraPDF验证合规（PDF/A-2b）') });
+  });
+
+  it('fails, blocking, with veraPDF rule ids when a copy claims PDF/A without conforming', () => {
+    const failing = { ordinal: 1, compliant: false, flavour: '2b', rules: ['ISO 19005-2:2011 6.1.3-1', 'ISO 19005-2:2011 6.2.11.4.1-1'], failedRules: 2 };
+    const report = assessFourProperties(input({ pdfaValidation: { mode: 'on', copies: [failing] } }));
+    const item = report.items.find((i) => i.code === 'GD-3-3')!;
+    expect(item).toMatchObject({ result: 'fail', blocking: true });
+    expect(item.detail).toBe('组件1的PDF/A副本未通过veraPDF验证（PDF/A-2b），不符合规则：ISO 19005-2:2011 6.1.3-1、ISO 19005-2:2011 6.2.11.4.1-1，共2条');
+    expect(report.passed).toBe(false);
+  });
+
+  it('says how many rules failed beyond those listed, and fails a copy veraPDF cannot parse or never saw', () => {
+    const many = { ordinal: 1, compliant: false, flavour: '2b', rules: ['ISO 19005-2:2011 6.1.3-1'], failedRules: 25 };
+    expect(itemOf(input({ pdfaValidation: { mode: 'on', copies: [many] } }), 'GD-3-3').detail).toContain('ISO 19005-2:2011 6.1.3-1等25条');
+    const unreadable = { ordinal: 1, compliant: false, flavour: null, rules: [], failedRules: 0, unreadable: 'ModelParsingException: Couldn\'t parse stream' };
+    expect(itemOf(input({ pdfaValidation: { mode: 'on', copies: [unreadable] } }), 'GD-3-3').detail).toContain('veraPDF无法解析：ModelParsingException');
+    expect(itemOf(input({ pdfaValidation: { mode: 'on', copies: [] } }), 'GD-3-3')).toMatchObject({ result: 'fail', detail: '组件1的PDF/A副本未经veraPDF验证' });
+  });
+
+  it('with veraPDF off, says the copies were not validated without holding the document', () => {
+    expect(itemOf(input({ pdfaValidation: { mode: 'off', copies: [] } }), 'GD-3-3')).toMatchObject({ result: 'pass', detail: expect.stringContaining('VERAPDF_MODE=off') });
+  });
+});
+
+describe('GD-1-1 with a PDF signature (PAdES/CMS)', () => {
+  const pdfSignature = { location: '签名1（/ByteRange于第612字节）', kind: 'signature' as const, standard: 'PDF ETSI.CAdES.detached', result: 'valid' as const, problems: [], signer: 'CN=测试签名人, O=Test Agency', digestAlgorithm: 'SHA-256', signatureAlgorithm: 'ECDSA with SHA-256', coversWholeFile: true };
+  const withSignature = (s: object) => {
+    const base = input();
+    return input({ components: [{ ...base.components[0]!, signatures: [{ ...pdfSignature, ...s }] }, base.components[1]!] });
+  };
+
+  it('passes and names the signer, the digest algorithm and the SubFilter when it verifies', () => {
+    expect(itemOf(withSignature({}), 'GD-1-1')).toMatchObject({ result: 'pass', detail: expect.stringContaining('组件1的电子签名（签章人CN=测试签名人, O=Test Agency）已验证（PDF ETSI.CAdES.detached）：签名范围的SHA-256摘要一致，ECDSA with SHA-256签名经签名中的证书验证通过') });
+    expect(itemOf(withSignature({ coversWholeFile: false }), 'GD-1-1').detail).toContain('签名后文件另有追加修改');
+  });
+
+  it('fails, blocking, when the signature does not verify', () => {
+    const item = itemOf(withSignature({ result: 'invalid', problems: ['the SHA-256 digest of the signed byte ranges differs from the one signed: the file was changed after signing'] }), 'GD-1-1');
+    expect(item).toMatchObject({ result: 'fail', blocking: true, detail: expect.stringContaining('组件1的电子签名（签名1（/ByteRange于第612字节））验证失败') });
+  });
+
+  it('records a signature it cannot read as present and unverifiable, without failing', () => {
+    const item = itemOf(withSignature({ result: 'unverifiable', reason: 'not a readable CMS structure', digestAlgorithm: undefined }), 'GD-1-1');
+    expect(item).toMatchObject({ result: 'pass', detail: expect.stringContaining('存在、无法验证（PDF ETSI.CAdES.detached：not a readable CMS structure）') });
   });
 });

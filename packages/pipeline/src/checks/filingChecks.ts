@@ -1,4 +1,5 @@
 import { checkElementValues } from './elementRules.ts';
+import { staleSignatureProblems } from './signatureAge.ts';
 
 /**
  * The filing-stage (归档环节, GD) check list of DA/T 70-2018, item by item, as public
@@ -15,7 +16,8 @@ export interface CheckItem {
   code: string;
   property: Property;
   name: string;
-  result: 'pass' | 'fail' | 'not-applicable';
+  /** `not-checked`: the check applies but was switched off (CLAMAV_MODE=off): not a pass, never blocking. */
+  result: 'pass' | 'fail' | 'not-applicable' | 'not-checked';
   /** Why it passed, failed or does not apply: one line a records officer reads. */
   detail: string;
   /** A failure sends the document to review. */
@@ -49,6 +51,8 @@ export interface FourPropertiesInput {
     sha256: string | null;
     size: number | null;
     findings: Finding[];
+    /** Electronic signatures and seals found in the component (OFD) and how their verification went. */
+    signatures?: SignatureCheck[];
   }[];
   preservation: {
     ordinal: number;
@@ -74,8 +78,40 @@ export interface FourPropertiesInput {
   classification?: { outcome: string; ruleIds: string[]; scheduleVersion: string };
   /** Components whose bytes an already filed document holds (ordinal → its ingest id), GD-1-8. */
   filedDuplicates?: ReadonlyMap<number, string>;
+  /** veraPDF on each PDF/A preservation copy (GD-3-3): whether it is configured, and its verdict per copy. Absent: not gathered. */
+  pdfaValidation?: { mode: 'off' | 'on'; copies: PdfAVerdictOfCopy[] };
   /** The virus check (GD-4-1, GD-4-2): whether it is configured, and the scans recorded per component. */
-  virusScan?: { mode: 'off' | 'clamd'; checks: { ordinal: number; outcome: string; outcomeDetail: string | null; agentVersion: string | null }[] };
+  /** `at`: when each scan ran; `maxSignatureAgeDays` (0: unchecked) bounds the official database's age at that time (GD-4-1). */
+  virusScan?: { mode: 'off' | 'clamd'; maxSignatureAgeDays?: number; checks: { ordinal: number; outcome: string; outcomeDetail: string | null; agentVersion: string | null; at?: string | null }[] };
+}
+
+/** veraPDF's verdict on one PDF/A copy: compliant, or the rule ids it failed (`ISO 19005-2:2011 6.1.3-1`), or why it could not read it. */
+export interface PdfAVerdictOfCopy {
+  ordinal: number;
+  compliant: boolean;
+  /** The flavour checked ('2b'): the one the file declares, else veraPDF's default. */
+  flavour: string | null;
+  /** Failed rule ids, as many as veraPDF listed; `failedRules` counts them all. */
+  rules: string[];
+  failedRules: number;
+  /** veraPDF could not parse the file. */
+  unreadable?: string;
+}
+
+/** As characterization records a signature or seal (see @oa-archive/characterize SignatureCheck). */
+interface SignatureCheck {
+  location: string;
+  kind: 'seal' | 'signature';
+  result: 'valid' | 'invalid' | 'unverifiable';
+  problems: string[];
+  reason?: string;
+  signer?: string;
+  sealName?: string;
+  /** PDF (PAdES/CMS) signatures: the SubFilter, the signer's digest and signature algorithms, and whether they cover the whole file. */
+  standard?: string;
+  digestAlgorithm?: string;
+  signatureAlgorithm?: string;
+  coversWholeFile?: boolean;
 }
 
 type Spec = { code: string; property: Property; name: string; formerCode?: string; blocking?: boolean };
@@ -87,6 +123,7 @@ function item(spec: Spec, failures: string[], ok: string, applicable = true): Ch
 }
 
 const notApplicable = (spec: Spec, reason: string): CheckItem => item({ ...spec, blocking: false }, [], reason, false);
+const notChecked = (spec: Spec, reason: string): CheckItem => ({ ...item({ ...spec, blocking: false }, [], reason), result: 'not-checked' });
 
 const isPdf = (formatName: string) => formatName === 'PDF' || formatName.startsWith('PDF/A');
 const MEDIA = new Set(['WAV', 'MP3', 'MP4']);
@@ -111,16 +148,18 @@ export function assessFourProperties(input: FourPropertiesInput): FourProperties
   const virus = input.virusScan;
   const scanned = (ordinal: number) => virus?.checks.filter((v) => v.ordinal === ordinal).at(-1);
   const engines = [...new Set((virus?.checks ?? []).map((v) => v.agentVersion).filter((v): v is string => Boolean(v)))];
+  const signed = c.flatMap((x) => (x.signatures ?? []).map((s) => ({ ordinal: x.ordinal, s })));
 
   const items: CheckItem[] = [
     // ── GD-1 真实性 ────────────────────────────────────────────────────────────
     item(
       { code: 'GD-1-1', property: '真实性', name: '固化信息有效性（数字摘要、电子签名、电子印章、时间戳）', formerCode: '1-1' },
-      c.filter((x) => x.declaredSha256 && x.declaredSha256 !== x.sha256).map((x) => `组件${x.ordinal}的SHA-256与OA提供的不一致`),
-      c.some((x) => x.declaredSha256)
-        ? '有摘要的组件均与OA提供的SHA-256一致；OA未提供电子签名、电子印章或时间戳，接收时另计SHA-256与SM3'
-        : 'OA未提供数字摘要、电子签名、电子印章或时间戳，无可校验的固化信息；接收时另计SHA-256与SM3',
-      c.some((x) => x.declaredSha256),
+      [
+        ...c.filter((x) => x.declaredSha256 && x.declaredSha256 !== x.sha256).map((x) => `组件${x.ordinal}的SHA-256与OA提供的不一致`),
+        ...signed.filter(({ s }) => s.result === 'invalid').map(({ ordinal, s }) => `组件${ordinal}的${signatureName(s)}（${s.location}）验证失败：${s.problems.join('；')}`),
+      ],
+      fixityDetail(c, signed),
+      c.some((x) => x.declaredSha256) || signed.length > 0,
     ),
     hasRecord
       ? item({ code: 'GD-1-2', property: '真实性', name: '元数据项数据长度' }, values!.length, `${values!.checked}个元数据值长度均在限内`)
@@ -203,7 +242,8 @@ export function assessFourProperties(input: FourPropertiesInput): FourProperties
     item(
       { code: 'GD-2-4', property: '完整性', name: '必填著录项', formerCode: '2-2' },
       input.missingMetadata.length ? [`缺少：${input.missingMetadata.join('、')}`] : [],
-      'DA/T 46必填著录项齐全',
+      // Photos and recordings: their DA/T 54 / DA/T 63 elements (照片属性.… / 音视频属性.…) are in the same mandatory set.
+      'DA/T 46必填著录项齐全（照片、录音录像另含DA/T 54、DA/T 63必填项）',
     ),
     item({ code: 'GD-2-5', property: '完整性', name: '过程信息完整性', formerCode: '2-3' }, input.workflowSteps > 0 ? [] : ['没有流程办理记录'], `流程记录${input.workflowSteps}步`),
     item(
@@ -243,13 +283,14 @@ export function assessFourProperties(input: FourPropertiesInput): FourProperties
         ...p
           .filter((x) => x.target?.startsWith('PDF/A') && !(x.technical.pdfaClaim ?? '').toLowerCase().startsWith(x.target.slice(0, 7).toLowerCase()))
           .map((x) => `组件${x.ordinal}应为${x.target}，文件声明${x.technical.pdfaClaim ?? '无'}`),
+        ...pdfaProblems(input),
       ],
-      `保存副本均为可接受的长期保存格式${p.some((x) => x.target?.startsWith('PDF/A')) ? '，转换所得PDF/A均声明相应标准' : ''}`,
+      `保存副本均为可接受的长期保存格式${p.some((x) => x.target?.startsWith('PDF/A')) ? '，转换所得PDF/A均声明相应标准' : ''}${pdfaNote(input)}`,
     ),
     item(
       { code: 'GD-3-4', property: '可用性', name: '软硬件环境（保存副本可打开）', formerCode: '3-3' },
       p.flatMap((x) => {
-        if (isPdf(x.formatName) && !(Number(x.technical.pageCount) > 0)) return [`组件${x.ordinal}页数为0或无法读取`];
+        if ((isPdf(x.formatName) || x.formatName === 'OFD') && !(Number(x.technical.pageCount) > 0)) return [`组件${x.ordinal}页数为0或无法读取`];
         if (MEDIA.has(x.formatName) && !(Number(x.technical.durationSeconds) > 0)) return [`组件${x.ordinal}音视频无法解码时长`];
         if (IMAGES.has(x.formatName) && !(Number(x.technical.imageWidth) > 0)) return [`组件${x.ordinal}图像无法读取尺寸`];
         return x.findings.filter((f) => f.code === 'corrupt').map((f) => `组件${x.ordinal}：${f.message}`);
@@ -271,18 +312,20 @@ export function assessFourProperties(input: FourPropertiesInput): FourProperties
     // ── GD-4 安全性 ────────────────────────────────────────────────────────────
     virus === undefined
       ? notApplicable({ code: 'GD-4-1', property: '安全性', name: '杀毒软件安装' }, '未取得病毒检测配置')
-      : item(
-          { code: 'GD-4-1', property: '安全性', name: '杀毒软件安装', blocking: virus.mode === 'clamd' },
-          virus.mode === 'off' ? ['未启用病毒检测（CLAMAV_MODE=off）；生产环境应指向本机构的clamd'] : engines.length === 0 ? ['未记录杀毒软件及病毒库版本'] : [],
+      : virus.mode === 'off'
+        ? notChecked({ code: 'GD-4-1', property: '安全性', name: '杀毒软件安装' }, '未检查：病毒检测已关闭（CLAMAV_MODE=off），文件未经扫描即归档；生产环境应指向本机构的clamd')
+        : item(
+          { code: 'GD-4-1', property: '安全性', name: '杀毒软件安装' },
+          engines.length === 0 ? ['未记录杀毒软件及病毒库版本'] : staleSignatureProblems(virus.checks, virus.maxSignatureAgeDays ?? 0),
           `杀毒软件：${engines.join('；')}${engines.some((e) => e.includes('/')) ? '' : '（仅本地签名库，无官方病毒库版本）'}`,
         ),
     virus === undefined
       ? notApplicable({ code: 'GD-4-2', property: '安全性', name: '病毒检测' }, '未取得病毒检测记录')
-      : item(
-          { code: 'GD-4-2', property: '安全性', name: '病毒检测', blocking: virus.mode === 'clamd' },
-          virus.mode === 'off'
-            ? ['未做病毒检测（CLAMAV_MODE=off）']
-            : c.flatMap((x) => {
+      : virus.mode === 'off'
+        ? notChecked({ code: 'GD-4-2', property: '安全性', name: '病毒检测' }, '未检查：病毒检测已关闭（CLAMAV_MODE=off），文件未经扫描即归档')
+        : item(
+          { code: 'GD-4-2', property: '安全性', name: '病毒检测' },
+          c.flatMap((x) => {
                 const check = scanned(x.ordinal);
                 if (!check) return [`组件${x.ordinal}未经病毒检测`];
                 return check.outcome === 'success' ? [] : [`组件${x.ordinal}：${check.outcomeDetail ?? '检出病毒'}`];
@@ -300,6 +343,48 @@ export function assessFourProperties(input: FourPropertiesInput): FourProperties
     ),
   ];
   return { standard: 'DA/T 70-2018 归档环节', passed: items.every((i) => i.result !== 'fail' || !i.blocking), items };
+}
+
+/** The preservation copies that claim PDF/A or were made to be PDF/A: veraPDF checks each. */
+export const isPdfACopy = (copy: { formatName: string; target: string | null }): boolean => copy.formatName.startsWith('PDF/A') || (copy.target?.startsWith('PDF/A') ?? false);
+
+/** GD-3-3: every PDF/A copy validated by veraPDF, with the rule ids of each failure. */
+function pdfaProblems(input: FourPropertiesInput): string[] {
+  const v = input.pdfaValidation;
+  if (!v || v.mode === 'off') return [];
+  return input.preservation.filter(isPdfACopy).flatMap((x) => {
+    const verdict = v.copies.find((c) => c.ordinal === x.ordinal);
+    if (!verdict) return [`组件${x.ordinal}的PDF/A副本未经veraPDF验证`];
+    if (verdict.unreadable !== undefined) return [`组件${x.ordinal}的PDF/A副本veraPDF无法解析：${verdict.unreadable}`];
+    if (verdict.compliant) return [];
+    const more = verdict.failedRules > verdict.rules.length ? `等${verdict.failedRules}条` : `，共${verdict.failedRules}条`;
+    return [`组件${x.ordinal}的PDF/A副本未通过veraPDF验证（PDF/A-${verdict.flavour ?? '?'}），不符合规则：${verdict.rules.join('、')}${more}`];
+  });
+}
+
+function pdfaNote(input: FourPropertiesInput): string {
+  const v = input.pdfaValidation;
+  const copies = input.preservation.filter(isPdfACopy);
+  if (!v || copies.length === 0) return '';
+  if (v.mode === 'off') return '；PDF/A副本未经veraPDF逐件验证（VERAPDF_MODE=off）';
+  return `；${copies.length}个PDF/A副本均经veraPDF验证合规（${[...new Set(v.copies.map((c) => `PDF/A-${c.flavour ?? '?'}`))].join('、')}）`;
+}
+
+const signatureName = (s: SignatureCheck) => (s.kind === 'seal' ? '电子印章' : '电子签名');
+
+/** GD-1-1's basis: the OA's digests, then each signature or seal and how far it could be verified. */
+function fixityDetail(components: FourPropertiesInput['components'], signed: { ordinal: number; s: SignatureCheck }[]): string {
+  if (signed.length === 0 && !components.some((x) => x.declaredSha256)) return 'OA未提供数字摘要、电子签名、电子印章或时间戳，无可校验的固化信息；接收时另计SHA-256与SM3';
+  const parts = [components.some((x) => x.declaredSha256) ? '有摘要的组件均与OA提供的SHA-256一致' : 'OA未提供数字摘要'];
+  for (const { ordinal, s } of signed) {
+    const who = [s.signer ? `签章人${s.signer}` : '', s.sealName ? `印章“${s.sealName}”` : ''].filter(Boolean).join('，');
+    if (s.result === 'valid' && s.digestAlgorithm) parts.push(`组件${ordinal}的${signatureName(s)}${who ? `（${who}）` : ''}已验证（${s.standard ?? 'PDF'}）：签名范围的${s.digestAlgorithm}摘要一致，${s.signatureAlgorithm ?? ''}签名经签名中的证书验证通过（证书未对照信任列表）${s.coversWholeFile === false ? '；签名后文件另有追加修改（增量更新），追加部分不在签名范围内' : ''}`);
+    else if (s.result === 'valid') parts.push(`组件${ordinal}的${signatureName(s)}${who ? `（${who}）` : ''}已验证：受保护文件的摘要一致，SM2签名经包内签名证书验证通过（证书未对照信任列表）`);
+    else if (s.result === 'unverifiable' && s.standard?.startsWith('PDF')) parts.push(`组件${ordinal}的${signatureName(s)}存在、无法验证（${s.standard}：${s.reason ?? '签名数据无法读取'}）`);
+    else if (s.result === 'unverifiable') parts.push(`组件${ordinal}的${signatureName(s)}存在、无法验证（${s.reason ?? '包内无签名证书'}）；受保护文件的摘要一致`);
+  }
+  if (signed.length === 0) parts.push('OA未提供电子签名、电子印章或时间戳');
+  return `${parts.join('；')}；接收时另计SHA-256与SM3`;
 }
 
 /** GD-1-5: dates in a sensible order, the 年度 from the signing date, no empty file. */

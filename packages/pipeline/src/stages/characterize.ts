@@ -1,12 +1,12 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { recordCharacterization, recordMetadataRecord, recordPreservationEvent } from '@oa-archive/catalog';
+import { recordCharacterizationRun, type CharacterizationRecord, type PreservationEventRecord } from '@oa-archive/catalog';
 import { buildMetadataRecord, characterizeFile, missingElements, type ComponentForRecord } from '@oa-archive/characterize';
 import type { StageHandler } from '../context.ts';
 import { StageError } from '../errors.ts';
 import { withScratch } from '../scratch.ts';
 import { localCopy } from '../stagedCopies.ts';
-import { checkForViruses } from '../virusCheck.ts';
+import { checkForViruses, withScanner } from '../virusCheck.ts';
 
 /**
  * Identifies every component from its bytes, reads its technical metadata, re-computes SHA-256 and
@@ -15,15 +15,21 @@ import { checkForViruses } from '../virusCheck.ts';
  * need a path (linked from this host's cache when fetch ran here); the file is named by ordinal,
  * never by the OA's file name.
  */
-export const characterizeStage: StageHandler = async ({ ingest, deps, log }) => {
+export const characterizeStage: StageHandler = async ({ ingest, deps, log, signal }) => {
   const { catalog, settings, metadataReader, schedule } = deps;
   const forRecord: ComponentForRecord[] = [];
   const summary: Record<string, unknown>[] = [];
-  // Asked first, so an unreachable clamd fails the attempt before any component is recorded.
+  // Recorded together in one statement once every component is characterized.
+  const characterizations: CharacterizationRecord[] = [];
+  const events: PreservationEventRecord[] = [];
+  // Asked first, so an unreachable clamd defers the document before any component is recorded.
   const scanner = deps.virusScanner;
-  const scannerVersion = scanner ? await scanner.version() : undefined;
+  if (settings.virusScanning === 'clamd' && !scanner) throw new StageError('CLAMAV_MODE=clamd but this worker has no virus scanner; the document waits for one that has', { retryable: true });
+  const scannerVersion = scanner ? await withScanner(catalog.pool, ingest.ingestId, () => scanner.version(), { clearOnAnswer: true }) : undefined;
   await withScratch(settings.scratchDir, ingest.ingestId, async (dir) => {
     for (const component of await catalog.listComponents(ingest.ingestId)) {
+      // Past the deadline the attempt has failed: start nothing more for it.
+      signal?.throwIfAborted();
       if (!component.stagingKey || !component.sha256 || component.size === null) {
         throw new StageError(`component ${component.ordinal} was never staged; replay the ingest from fetch`, { retryable: false });
       }
@@ -42,11 +48,11 @@ export const characterizeStage: StageHandler = async ({ ingest, deps, log }) => 
         reader: metadataReader,
       });
       if (scanner && scannerVersion) {
-        const scan = await checkForViruses(scanner, scannerVersion, { ordinal: component.ordinal, file, sha256: fixity.sha256 });
+        const scan = await withScanner(catalog.pool, ingest.ingestId, () => checkForViruses(scanner, scannerVersion, { ordinal: component.ordinal, file, sha256: fixity.sha256 }), { clearOnAnswer: false });
         if (scan.finding) result.findings.push(scan.finding);
-        await recordPreservationEvent(catalog.pool, ingest.ingestId, scan.event);
+        events.push(scan.event);
       }
-      await recordCharacterization(catalog.pool, ingest.ingestId, {
+      characterizations.push({
         ordinal: component.ordinal,
         formatName: result.format.formatName,
         mediaType: result.format.mediaType,
@@ -63,9 +69,9 @@ export const characterizeStage: StageHandler = async ({ ingest, deps, log }) => 
       await rm(file, { force: true });
     }
   });
-  const record = buildMetadataRecord({ ingestId: ingest.ingestId, agencyName: schedule.agency.name, sourceSystem: ingest.source, data: ingest.event.data, components: forRecord });
+  const record = buildMetadataRecord({ ingestId: ingest.ingestId, agencyName: schedule.agency.name, sourceSystem: ingest.source, data: ingest.event.data, components: forRecord, timeZone: settings.agencyTimeZone });
   const missing = missingElements(record, settings.mandatoryMetadata);
-  await recordMetadataRecord(catalog.pool, ingest.ingestId, { ...record }, missing);
+  await recordCharacterizationRun(catalog.pool, ingest.ingestId, { characterizations, events, metadata: { record: { ...record }, missing } });
   if (missing.length > 0) log.warn({ missing }, 'mandatory metadata missing');
   return { detail: { components: summary, missingMetadata: missing } };
 };

@@ -1,5 +1,5 @@
-import { characterizationsOf, filedDuplicatesOf, metadataRecordOf, recordClassification } from '@oa-archive/catalog';
-import { applyVersionRules, classify, formatReferenceCode, supersededByLater, type ComponentFacts, type MediaKind } from '@oa-archive/classify';
+import { characterizationsOf, filedDuplicatesOf, metadataRecordOf, recordAccessRestriction, recordClassification } from '@oa-archive/catalog';
+import { accessRestrictionOf, applyVersionRules, classify, formatReferenceCode, supersededByLater, type ComponentFacts, type MediaKind } from '@oa-archive/classify';
 import type { StageHandler } from '../context.ts';
 import { StageError } from '../errors.ts';
 import { decisionInput, resolveVersions } from './versions.ts';
@@ -53,6 +53,9 @@ export const classifyStage: StageHandler = async ({ ingest, deps, log }) => {
             formatReferenceCode(schedule.referenceCode.template, { fonds: schedule.agency.fonds, category: decision.category!, year: decision.year!, retention: decision.retention!, org: decision.organisationCode!, item }, schedule.referenceCode.itemDigits),
         }
       : undefined;
+  // 限制利用 goes with the document whatever the outcome, so a person filing it from review keeps it.
+  const restriction = accessRestrictionOf(schedule, ingest.event.data.securityLevel);
+  await recordAccessRestriction(pool, ingest.ingestId, restriction);
   // A FILE decision in the class of the document's latest filed version takes that version's 档号 (the catalog sees to it).
   const record = await recordClassification(pool, ingest.ingestId, decisionInput(decision), numbering);
   log.info({ outcome: record.outcome, referenceCode: record.referenceCode, ruleIds: record.ruleIds, versionOf: record.versionOf }, record.explanation);
@@ -63,6 +66,7 @@ export const classifyStage: StageHandler = async ({ ingest, deps, log }) => {
     scheduleVersion: record.scheduleVersion,
     explanation: record.explanation,
     ...(record.versionOf ? { versionOf: record.versionOf } : {}),
+    ...(restriction ? { access: { controlMark: restriction.controlMark, minimumRole: restriction.minimumRole } } : {}),
   };
   switch (record.outcome) {
     case 'FILE':

@@ -1,12 +1,13 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { characterizationsOf, preservationCopiesOf, recordPreservationCopy, recordPreservationEvent } from '@oa-archive/catalog';
+import { characterizationsOf, preservationCopiesOf, recordPreservationCopies, recordPreservationEvent, type PreservationCopyRecord } from '@oa-archive/catalog';
 import { characterizeFile } from '@oa-archive/characterize';
 import { ConversionError, planFor } from '@oa-archive/convert';
 import type { StageHandler } from '../context.ts';
 import { describeError, StageError } from '../errors.ts';
 import { uploadWithFixity, withScratch } from '../scratch.ts';
 import { localCopy } from '../stagedCopies.ts';
+import { extractSearchText } from '../searchText.ts';
 
 const MEDIA_TYPES: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', tif: 'image/tiff', wav: 'audio/wav', mp3: 'audio/mpeg', mp4: 'video/mp4' };
 
@@ -18,7 +19,7 @@ const MEDIA_TYPES: Record<string, string> = { pdf: 'application/pdf', png: 'imag
  * digests. A conversion that cannot succeed sends the document to review (or fails it, per policy);
  * one that may succeed on another try (a hung or crashed instance) is retried first.
  */
-export const convertStage: StageHandler = async ({ ingest, deps, attempt, log }) => {
+export const convertStage: StageHandler = async ({ ingest, deps, attempt, log, signal }) => {
   const { catalog, store, settings, converter, metadataReader, conversionPolicy: policy } = deps;
   if (!converter) throw new StageError('this worker runs no converter (WORKER_STAGES without convert?)', { retryable: true });
   const components = await catalog.listComponents(ingest.ingestId);
@@ -28,8 +29,15 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
 
   const unresolvable: string[] = [];
   const failedOrdinals: number[] = [];
+  // Originals kept as their own preservation copy: recorded together after the loop (cheap to redo on a retry).
+  const kept: Omit<PreservationCopyRecord, 'archiveKey'>[] = [];
+  // Copies made in this attempt, still in scratch: their text is read from here, not downloaded again.
+  const onDisk = new Map<number, string>();
+  let extraction: Awaited<ReturnType<typeof extractSearchText>> = [];
   await withScratch(settings.scratchDir, ingest.ingestId, async (dir) => {
     for (const component of components) {
+      // Past the deadline the attempt has failed: start nothing more for it.
+      signal?.throwIfAborted();
       const original = characterizations.find((c) => c.ordinal === component.ordinal);
       if (!original || !component.stagingKey) throw new StageError(`component ${component.ordinal} was not characterized; replay from characterize`, { retryable: false });
       // A retry does not redo copies already made.
@@ -43,7 +51,7 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
         continue;
       }
       if (plan.action === 'keep') {
-        await recordPreservationCopy(catalog.pool, ingest.ingestId, {
+        kept.push({
           ordinal: component.ordinal,
           action: 'keep',
           target: null,
@@ -66,7 +74,7 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
       if (fixity.sha256 !== original.sha256) throw new StageError(`staged copy of component ${component.ordinal} changed since characterization; replay from fetch`, { retryable: false });
       const eventAt = new Date().toISOString();
       try {
-        const result = await converter.convert({ input, outputDir: path.join(dir, 'out'), stem: String(component.ordinal), tool: plan.tool, target: plan.target });
+        const result = await converter.convert({ input, outputDir: path.join(dir, 'out'), stem: String(component.ordinal), tool: plan.tool, target: plan.target, signal });
         const extension = path.extname(result.output).slice(1);
         const stagingKey = `ingests/${ingest.ingestId}/preservation/${component.ordinal}.${extension}`;
         const copy = await uploadWithFixity(store, settings.stagingBucket, stagingKey, result.output, MEDIA_TYPES[extension] ?? 'application/octet-stream');
@@ -74,7 +82,8 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
         await deps.cache?.addFile(result.output, copy.sha256, copy.size);
         const characterized = await characterizeFile({ filePath: result.output, fileName: `${component.ordinal}.${extension}`, fixity: copy, declared: {}, limits: settings.riskLimits, reader: metadataReader });
         const stem = component.fileName.replace(/\.[^.]{1,10}$/, '');
-        await recordPreservationCopy(catalog.pool, ingest.ingestId, {
+        // The copy with its migration event, in one statement, as soon as it is made: a retry does not make it again.
+        const copyRecord: Omit<PreservationCopyRecord, 'archiveKey'> = {
           ordinal: component.ordinal,
           action: 'convert',
           target: plan.target,
@@ -87,8 +96,8 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
           puid: characterized.format.puid,
           technical: { ...characterized.technical },
           findings: characterized.findings,
-        });
-        await recordPreservationEvent(catalog.pool, ingest.ingestId, {
+        };
+        await recordPreservationCopies(catalog.pool, ingest.ingestId, [copyRecord], [{
           ordinal: component.ordinal,
           eventType: 'migration',
           eventAt,
@@ -100,7 +109,8 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
           options: result.options,
           sourceSha256: original.sha256,
           outcomeSha256: copy.sha256,
-        });
+        }]);
+        onDisk.set(component.ordinal, result.output);
         summary.push({ ordinal: component.ordinal, action: 'convert', tool: plan.tool, target: plan.target, format: characterized.format.formatName, ms: result.ms });
       } catch (error) {
         const retryable = error instanceof ConversionError ? error.retryable : true;
@@ -125,14 +135,18 @@ export const convertStage: StageHandler = async ({ ingest, deps, attempt, log })
         await rm(input, { force: true });
       }
     }
+    await recordPreservationCopies(catalog.pool, ingest.ingestId, kept);
+    // Text for search (docs/search.md), once, while this attempt's copies are still in scratch.
+    extraction = await extractSearchText({ deps, ingestId: ingest.ingestId, components, copies: await preservationCopiesOf(catalog.pool, ingest.ingestId), onDisk, dir, log, signal });
   });
+  const text = { extracted: extraction.filter((e) => e.outcome === 'extracted').length, without: extraction.filter((e) => e.outcome !== 'extracted').map((e) => ({ ordinal: e.ordinal, outcome: e.outcome, reason: e.reason })) };
 
   if (unresolvable.length > 0) {
     const explanation = `无法生成长期保存格式，原件已保留，请人工处理：${unresolvable.join('；')}`;
     log.warn({ unresolvable }, 'conversion needs a person');
     // code + params beside the sentence: the console renders it in the reader's language (packages/messages).
     const params = { components: failedOrdinals.join(', '), reasons: unresolvable.join('；') };
-    return { detail: { components: summary, review: unresolvable }, outcome: { status: 'REVIEW', payload: { stage: 'convert', explanation, code: 'review.why.convertFailed', params } } };
+    return { detail: { components: summary, review: unresolvable, text }, outcome: { status: 'REVIEW', payload: { stage: 'convert', explanation, code: 'review.why.convertFailed', params } } };
   }
-  return { detail: { components: summary, policy: policy.version } };
+  return { detail: { components: summary, policy: policy.version, text } };
 };

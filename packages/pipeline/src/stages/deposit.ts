@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { aipOf, characterizationsOf, classificationOf, metadataRecordOf, recordPreservationArchiveKeys, type ClassificationRecord, type IngestRecord } from '@oa-archive/catalog';
+import { aipOf, characterizationsOf, classificationOf, metadataRecordOf, recordArchiveKeys, type ClassificationRecord, type IngestRecord } from '@oa-archive/catalog';
 import { isIncoming, orderComponents } from '@oa-archive/classify';
 import type { ObjectLock } from '@oa-archive/storage';
 import { archiveComponentKeyOf, archivePrefixOf } from '../archiveLayout.ts';
@@ -30,14 +30,14 @@ export function objectLockFor(mode: 'off' | 'governance' | 'compliance', retenti
  * archive. A retried or replayed deposit finds its own objects and adds nothing; an object that exists
  * with other bytes is never overwritten.
  */
-export const depositStage: StageHandler = async ({ ingest, deps, log }) => {
+export const depositStage: StageHandler = async ({ ingest, deps, log, signal }) => {
   const classification = await classificationOf(deps.catalog.pool, ingest.ingestId);
-  if (classification?.outcome === 'FILE') return depositAip(ingest, classification, deps, log);
+  if (classification?.outcome === 'FILE') return depositAip(ingest, classification, deps, log, signal);
   if (classification?.outcome === 'QUARANTINE') return depositQuarantined(ingest, classification, deps, log);
   throw new StageError(`deposit needs a FILE or QUARANTINE decision, found ${classification?.outcome ?? 'none'}; replay from classify`, { retryable: false });
 };
 
-async function depositAip(ingest: IngestRecord, classification: ClassificationRecord, deps: PipelineDeps, log: PipelineDeps['logger']): Promise<StageResult> {
+async function depositAip(ingest: IngestRecord, classification: ClassificationRecord, deps: PipelineDeps, log: PipelineDeps['logger'], signal: AbortSignal | undefined): Promise<StageResult> {
   const { catalog, store, settings } = deps;
   const aip = await aipOf(catalog.pool, ingest.ingestId);
   if (!aip) throw new StageError('no AIP was built; replay from package', { retryable: false });
@@ -47,6 +47,8 @@ async function depositAip(ingest: IngestRecord, classification: ClassificationRe
   const copies: { ordinal: number; archiveKey: string }[] = [];
   // A few objects at a time: each is one request or two, so the time is in the round trips.
   await forEachConcurrently(aip.files, DEPOSIT_CONCURRENCY, async (file) => {
+    // Past the deadline the attempt has failed: write nothing more for it (a retry finds what was written).
+    signal?.throwIfAborted();
     const key = `${aip.prefix}/${file.path}`;
     const result = await store.depositOnce({
       bucket: settings.archiveBucket,
@@ -63,8 +65,7 @@ async function depositAip(ingest: IngestRecord, classification: ClassificationRe
     if (file.role === 'preservation') copies.push({ ordinal: file.ordinal!, archiveKey: key });
   });
   // Where each component went, once all are written (a retry writes nothing twice and records again).
-  await catalog.recordDepositedMany(ingest.ingestId, originals);
-  await recordPreservationArchiveKeys(catalog.pool, ingest.ingestId, copies);
+  await recordArchiveKeys(catalog.pool, ingest.ingestId, { originals, copies });
   log.info({ bucket: settings.archiveBucket, prefix: aip.prefix, referenceCode: classification.referenceCode, ...written }, 'document filed');
   return {
     detail: { bucket: settings.archiveBucket, prefix: aip.prefix, referenceCode: classification.referenceCode, objects: aip.files.length, ...written, objectLock: lock ? settings.objectLock : 'off' },
@@ -77,6 +78,7 @@ async function depositQuarantined(ingest: IngestRecord, classification: Classifi
   const bucket = settings.quarantineBucket;
   const prefix = archivePrefixOf(ingest);
   const components = orderComponents(await catalog.listComponents(ingest.ingestId), { incoming: isIncoming(ingest.event.data) });
+  const deposited: { ordinal: number; bucket: string; key: string }[] = [];
   for (const [index, component] of components.entries()) {
     if (!component.stagingKey || !component.sha256 || component.size === null) {
       throw new StageError(`component ${component.ordinal} was never staged; replay the ingest from fetch`, { retryable: false });
@@ -92,8 +94,10 @@ async function depositQuarantined(ingest: IngestRecord, classification: Classifi
       metadata: { 'ingest-id': ingest.ingestId, ...(component.sm3 ? { sm3: component.sm3 } : {}) },
       open: () => openStaged(deps, staged),
     });
-    await catalog.recordDeposited(ingest.ingestId, component.ordinal, { bucket: result.bucket, key: result.key });
+    deposited.push({ ordinal: component.ordinal, bucket: result.bucket, key: result.key });
   }
+  // Where each went, once all are written (a retry finds them written and records again).
+  await catalog.recordDepositedMany(ingest.ingestId, deposited);
   // Why it is here and what it is, beside the files: deterministic, so a replay finds the same object.
   const [metadata, characterizations] = await Promise.all([metadataRecordOf(catalog.pool, ingest.ingestId), characterizationsOf(catalog.pool, ingest.ingestId)]);
   const record = Buffer.from(JSON.stringify({ ingestId: ingest.ingestId, classification, metadata: metadata?.record ?? null, characterizations, event: ingest.event }, null, 2));

@@ -4,15 +4,24 @@ import { stagingKeyOf } from '../archiveLayout.ts';
 import type { PipelineDeps } from '../context.ts';
 import { ComponentTooLargeError, StagedObjectMissingError } from '../errors.ts';
 
+/** A component now in staging, for the catalog (recorded by the fetch stage with the others). */
+export interface StagedComponent {
+  ordinal: number;
+  stagingKey: string;
+  size: number;
+  sha256: string;
+  sm3?: string | undefined;
+}
+
 /**
  * A component the gateway staged from a package drop: `s3://bucket/key` in the archive's own store,
  * already checked against the source's allowedS3Prefixes (fetch.ts). Streamed into the ingest's
  * staging key and hashed on the way, as an OA's HTTP file is: from here on nothing tells them apart.
  * No HTTP request is made, so no token travels and no host outside the store is contacted.
  */
-export async function fetchStagedObject(args: { ingest: IngestRecord; component: ComponentRecord; url: URL; deps: PipelineDeps }): Promise<Record<string, unknown>> {
+export async function fetchStagedObject(args: { ingest: IngestRecord; component: ComponentRecord; url: URL; deps: PipelineDeps }): Promise<{ entry: Record<string, unknown>; staged: StagedComponent }> {
   const { ingest, component, url, deps } = args;
-  const { store, catalog, settings } = deps;
+  const { store, settings } = deps;
   const bucket = url.hostname;
   const key = decodeURIComponent(url.pathname.slice(1));
   const limit = settings.fetch.maxBytes;
@@ -29,8 +38,8 @@ export async function fetchStagedObject(args: { ingest: IngestRecord; component:
     if (isNotFound(error)) throw new StagedObjectMissingError(url.href);
     throw error;
   }
-  await catalog.recordFetched(ingest.ingestId, component.ordinal, { stagingKey, size: stored.size, sha256: stored.sha256, sm3: stored.sm3 });
-  return {
+  const staged = { ordinal: component.ordinal, stagingKey, size: stored.size, sha256: stored.sha256, sm3: stored.sm3 };
+  const entry = {
     ordinal: component.ordinal,
     size: stored.size,
     sha256: stored.sha256,
@@ -39,4 +48,5 @@ export async function fetchStagedObject(args: { ingest: IngestRecord; component:
     ...(component.declaredSha256 ? { declaredSha256Matches: component.declaredSha256 === stored.sha256 } : {}),
     ms: Math.round(performance.now() - started),
   };
+  return { entry, staged };
 }

@@ -1,6 +1,8 @@
 import { buildBag, toDa46Xml, toPremisXml, type PayloadFile, type PreservationEvent, type PremisObject, type PremisRepresentation } from '@oa-archive/aip';
 import {
+  accessRestrictionRecordOf,
   aipOf,
+  auditEventsOf,
   characterizationsOf,
   classificationOf,
   metadataRecordOf,
@@ -10,11 +12,14 @@ import {
   validationReportOf,
   type AipFile,
 } from '@oa-archive/catalog';
+import { agencyDate } from '@oa-archive/contracts';
 import { isIncoming, orderComponents } from '@oa-archive/classify';
 import { filedPrefixOf, filedVersionPrefixOf, safeSegment } from '../archiveLayout.ts';
+import { CATALOG_RECORD_PATH, catalogRecordOf } from '../catalogRecord.ts';
 import type { StageHandler } from '../context.ts';
 import { forEachConcurrently } from '../concurrently.ts';
 import { StageError } from '../errors.ts';
+import { stageEep } from './packageEep.ts';
 
 /** Tag files written to staging at once. */
 const TAG_UPLOAD_CONCURRENCY = 4;
@@ -152,19 +157,37 @@ export const packageStage: StageHandler = async ({ ingest, deps }) => {
   }
 
   const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
+  // 限制利用 (e.g. 内部): DA/T 46 权限管理 beside the record, never a changed 密级.
+  const restriction = await accessRestrictionRecordOf(pool, ingest.ingestId);
+  const access = restriction ? { 控制标识: restriction.controlMark, 授权对象: restriction.minimumRole, 授权行为: `利用全文（浏览、预览、下载）；${restriction.basis}` } : undefined;
   const tagFiles = [
-    { path: 'metadata/da46.xml', content: Buffer.from(toDa46Xml(metadata.record as never, { referenceCode: classification.referenceCode, fonds: schedule.agency.fonds, retention: classification.retention!, year: classification.year!, category: classification.category! })) },
-    { path: 'metadata/da46.json', content: json({ 档号: classification.referenceCode, ...metadata.record }) },
+    { path: 'metadata/da46.xml', content: Buffer.from(toDa46Xml(metadata.record as never, { referenceCode: classification.referenceCode, fonds: schedule.agency.fonds, retention: classification.retention!, year: classification.year!, category: classification.category!, ...(access ? { access } : {}) })) },
+    { path: 'metadata/da46.json', content: json({ 档号: classification.referenceCode, ...metadata.record, ...(access ? { 权限管理: access } : {}) }) },
     { path: 'metadata/premis.xml', content: Buffer.from(toPremisXml(premis, objects, representation ? { representation } : {})) },
     { path: 'metadata/four-properties.json', content: json(report.report) },
     { path: 'metadata/classification.json', content: json(classification) },
     { path: 'metadata/oa-event.json', content: json(ingest.event) },
+    // What the catalog knew of the document when its bag was made, with its audit trail so far: what a
+    // catalog rebuilt from the store restores (docs/custody.md, "Rebuilding the catalog").
+    { path: CATALOG_RECORD_PATH, content: json(catalogRecordOf({ ingest, components, characterizations, copies, events, metadata, validation: report, runs, audit: await auditEventsOf(pool, ingest.ingestId) })) },
   ];
   const payload: PayloadFile[] = files.map(({ path, size, sha256, sm3 }) => ({ path, size, sha256, sm3 }));
+  // DA/T 48 EEP beside the bag when the schedule asks for it: streamed to staging (every file in base64), listed in the tag manifests.
+  const eep = schedule.output.eep
+    ? await stageEep({
+        deps,
+        ingest,
+        payload: files,
+        describe: (file) => ({ formatInfo: objects.find((o) => o.identifier === file.path)?.formatName ?? '', role: ordered.find((c) => c.ordinal === file.ordinal)?.role ?? '' }),
+        record: metadata.record,
+        extra: { referenceCode: classification.referenceCode, fonds: schedule.agency.fonds, retention: classification.retention!, year: classification.year!, category: classification.category!, ...(access ? { access } : {}) },
+      })
+    : undefined;
   const data = ingest.event.data;
   const bag = buildBag({
     payload,
     tagFiles,
+    ...(eep ? { stagedTagFiles: [eep.staged] } : {}),
     info: {
       referenceCode: classification.referenceCode,
       fonds: schedule.agency.fonds,
@@ -173,8 +196,9 @@ export const packageStage: StageHandler = async ({ ingest, deps }) => {
       externalIdentifier: ingest.ingestId,
       externalDescription: data.title,
       dates: { created: data.dates.created, ...(data.dates.signed ? { signed: data.dates.signed } : {}), finalized: data.dates.finalized },
-      // The day the document was received: fixed, so the bag is the same bag whenever it is built.
-      baggingDate: ingest.receivedAt.toISOString().slice(0, 10),
+      // The day the document was received, the agency's calendar day (BagIt: the bag's local date):
+      // fixed, so the bag is the same bag whenever it is built.
+      baggingDate: agencyDate(ingest.receivedAt, settings.agencyTimeZone),
     },
   });
   // Tag files are small and whole in memory: their text goes into the catalog with the AIP record, for
@@ -187,6 +211,7 @@ export const packageStage: StageHandler = async ({ ingest, deps }) => {
     const stagingKey = staged.find((s) => s.tag === tag)?.stagingKey;
     files.push({ path: tag.path, kind: 'tag', ...(stagingKey ? { stagingKey } : { content: tag.content.toString('utf8') }), size: tag.size, sha256: tag.sha256, sm3: tag.sm3 });
   }
+  if (eep) files.push(eep.file);
   await recordAip(pool, ingest.ingestId, prefix, files);
-  return { detail: { prefix, payload: payload.length, tagFiles: bag.files.length } };
+  return { detail: { prefix, payload: payload.length, tagFiles: bag.files.length + bag.staged.length, ...(eep ? { eep: { path: eep.file.path, signed: eep.signed } } : {}) } };
 };

@@ -7,13 +7,15 @@ import {
   preservationCopiesOf,
   preservationEventsOf,
   recordPreservationEvent,
-  recordValidationReport,
+  recordValidation,
 } from '@oa-archive/catalog';
 import { referenceCodePattern } from '@oa-archive/classify';
 import { isAccepted } from '@oa-archive/convert';
 import type { StageHandler } from '../context.ts';
 import { StageError } from '../errors.ts';
-import { assessFourProperties } from '../fourProperties.ts';
+import { isPdfACopy } from '../checks/filingChecks.ts';
+import { assessFourProperties, type FourPropertiesInput } from '../fourProperties.ts';
+import { validatePdfACopies } from '../pdfaCheck.ts';
 import { VIRUS_CHECK_EVENT } from '../virusCheck.ts';
 
 /**
@@ -46,13 +48,19 @@ export const validateStage: StageHandler = async ({ ingest, deps, log }) => {
         ).rows[0]!.n,
       )
     : 0;
+  // GD-3-3: veraPDF on every PDF/A copy. Not answering is retryable: the document waits, never filed unchecked.
+  const pdfaMode = deps.settings.pdfaValidation ?? 'off';
+  if (pdfaMode === 'on' && !deps.pdfaValidator) throw new StageError('VERAPDF_MODE=on but this worker runs no veraPDF; start it with the validate stage', { retryable: true });
+  const pdfa = pdfaMode === 'on' ? await validatePdfACopies(deps, deps.pdfaValidator!, ingest.ingestId, preservation.filter(isPdfACopy)) : { verdicts: [], events: [] };
+  for (const event of pdfa.events) await recordPreservationEvent(pool, ingest.ingestId, event);
   // Voided numbers (作废) count as used: a class's numbers run 1..N, held or voided.
   const inClass = await itemNumbersOfClass(pool, classification);
   const report = assessFourProperties({
     declaredComponents: ingest.event.data.components.length,
     workflowSteps: ingest.event.data.workflow.steps.length,
     securityLevel: ingest.event.data.securityLevel,
-    openSecurityLevels: schedule.security.openLevels,
+    // Levels filed restricted (内部) are in the archive by design; only the quarantined ones may not be.
+    openSecurityLevels: [...schedule.security.openLevels, ...schedule.security.restrictedLevels],
     components: components.map((c) => ({
       ordinal: c.ordinal,
       declaredSha256: c.declaredSha256,
@@ -60,6 +68,8 @@ export const validateStage: StageHandler = async ({ ingest, deps, log }) => {
       sha256: c.sha256,
       size: c.size,
       findings: characterizations.find((x) => x.ordinal === c.ordinal)?.findings ?? [],
+      // Written by characterize as SignatureCheck[] (OFD seals and signatures).
+      signatures: (characterizations.find((x) => x.ordinal === c.ordinal)?.technical.signatures as FourPropertiesInput['components'][number]['signatures']) ?? [],
     })),
     preservation: preservation.map((p) => ({ ordinal: p.ordinal, target: p.target, formatName: p.formatName, technical: p.technical, findings: p.findings })),
     referenceCode: classification.referenceCode,
@@ -74,16 +84,18 @@ export const validateStage: StageHandler = async ({ ingest, deps, log }) => {
     year: classification.year,
     classification: { outcome: classification.outcome, ruleIds: classification.ruleIds, scheduleVersion: classification.scheduleVersion },
     filedDuplicates: duplicates,
+    pdfaValidation: { mode: pdfaMode, copies: pdfa.verdicts },
     virusScan: {
       mode: deps.settings.virusScanning ?? 'off',
-      checks: events.filter((e) => e.eventType === VIRUS_CHECK_EVENT).map((e) => ({ ordinal: e.ordinal ?? 0, outcome: e.outcome, outcomeDetail: e.outcomeDetail ?? null, agentVersion: e.agentVersion ?? null })),
+      maxSignatureAgeDays: deps.settings.virusSignatureMaxAgeDays ?? 0,
+      checks: events.filter((e) => e.eventType === VIRUS_CHECK_EVENT).map((e) => ({ ordinal: e.ordinal ?? 0, outcome: e.outcome, outcomeDetail: e.outcomeDetail ?? null, agentVersion: e.agentVersion ?? null, at: e.eventAt })),
     },
   });
-  await recordValidationReport(pool, ingest.ingestId, report.passed, { ...report });
   // Non-blocking failures are in the report and the event; only blocking ones hold the document.
   const failed = report.items.filter((i) => i.result === 'fail' && i.blocking);
   const checked = report.items.filter((i) => i.result !== 'not-applicable').length;
-  await recordPreservationEvent(pool, ingest.ingestId, {
+  // The report and its PREMIS event in one statement.
+  await recordValidation(pool, ingest.ingestId, report.passed, { ...report }, {
     ordinal: null,
     eventType: 'validation',
     eventAt: new Date().toISOString(),
