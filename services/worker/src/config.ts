@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { custodyEnv, databaseEnv, int, kafkaEnv, loadConfig, logEnv, oaSourcesEnv, pipelineEnv, redisEnv, s3Env } from '@oa-archive/config';
+import { existsSync } from 'node:fs';
 import { availableParallelism, homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MANDATORY_ELEMENTS } from '@oa-archive/characterize';
-import { isStage, STAGES, type Stage } from '@oa-archive/contracts';
+import { isStage, isTimeZone, STAGES, type Stage } from '@oa-archive/contracts';
 import { parseStageDeadlines, type RecoverySettings } from '@oa-archive/pipeline';
 import { stageConcurrency } from './concurrency.ts';
+
+/** Where infra/local/validators.sh keeps veraPDF's jars and the compiled PdfaServer. */
+const VALIDATORS_HOME = path.join(process.env.OA_ARCHIVE_HOME ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'oa-archive'), 'validators');
 
 /** `stage=duration,…` over the default deadlines (see DEFAULT_STAGE_DEADLINES_MS). */
 export const stageDeadlines = z
@@ -84,7 +88,12 @@ export const workerEnv = z.object({
   FETCH_TIMEOUT_MS: int(10 * 60_000, 100),
   /** The agency's retention schedule (YAML); the shipped default derives from 8号令. */
   RETENTION_SCHEDULE: z.string().min(1).optional(),
-  /** DA/T 46 elements whose absence sends a document to review, comma-separated. */
+  /** DA/T 46 elements whose absence sends a document to review, comma-separated; photos' and recordings' DA/T 54 / 63 elements as 照片属性.拍摄时间, 音视频属性.时长 … */
+  /**
+   * The agency's IANA time zone: bag-info's Bagging-Date is its calendar day, and the DA/T 46 record's
+   * 日期 and 行为时间 its local date and time (with the offset). Checked here, once, at start-up.
+   */
+  AGENCY_TIME_ZONE: z.string().default('Asia/Shanghai').refine(isTimeZone, 'not an IANA time zone, e.g. Asia/Shanghai'),
   METADATA_MANDATORY: z
     .string()
     .default(DEFAULT_MANDATORY_ELEMENTS.join(','))
@@ -103,14 +112,39 @@ export const workerEnv = z.object({
   MULTIPART_ABANDONED_AFTER_MS: int(24 * 3_600_000, 0),
   EXIFTOOL_PROCS: int(2, 1),
   /**
-   * Virus check (DA/T 70 GD-4-2): `clamd` scans every component over CLAMAV_SOCKET, and an
-   * unreachable clamd holds the document (a retry), never passes it; `off` scans nothing and the
-   * four-properties report says so. Production points CLAMAV_SOCKET at the agency's own clamd.
+   * Virus check (DA/T 70 GD-4-2), on by default: `clamd` scans every component over CLAMAV_SOCKET,
+   * and while clamd does not answer the document waits (deferred with backoff, shown as waiting for
+   * the scanner), never passes unscanned. `off` files documents UNSCANNED; the four-properties report
+   * marks GD-4-1 and GD-4-2 not checked. Production points CLAMAV_SOCKET at the agency's own clamd.
    */
-  CLAMAV_MODE: z.enum(['off', 'clamd']).default('off'),
+  CLAMAV_MODE: z.enum(['off', 'clamd']).default('clamd'),
   /** A unix socket path or tcp://host:port; the default is where infra/local/clamav.sh starts one. */
   CLAMAV_SOCKET: z.string().min(1).default(path.join(process.env.OA_ARCHIVE_HOME ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'oa-archive'), 'run', 'clamd.sock')),
   CLAMAV_TIMEOUT_MS: int(120_000, 1000),
+  /** GD-4-1 fails for a scan whose official signature database was older than this many days (0: unchecked). */
+  CLAMAV_MAX_SIGNATURE_AGE_DAYS: int(7, 0),
+  /**
+   * PDF/A validation (DA/T 70 GD-3-3): `on` checks every PDF/A copy with veraPDF in the validate stage
+   * (a JVM kept warm per worker process); a copy that does not validate holds the document with
+   * veraPDF's rule ids, and veraPDF not answering makes it wait. The default is `on` where the
+   * classpath's compiled PdfaServer exists (infra/local/validators.sh builds it), else `off`.
+   */
+  VERAPDF_MODE: z.enum(['off', 'on']).default(existsSync(path.join(VALIDATORS_HOME, 'classes', 'PdfaServer.class')) ? 'on' : 'off'),
+  /** veraPDF's jars and the compiled PdfaServer class (`infra/local/validators.sh classpath`). */
+  VERAPDF_CLASSPATH: z.string().min(1).default(`${path.join(VALIDATORS_HOME, 'libs', '*')}${path.delimiter}${path.join(VALIDATORS_HOME, 'classes')}`),
+  VERAPDF_JAVA: z.string().min(1).default('java'),
+  /** JVMs kept warm per worker process; each validates one file at a time. */
+  VERAPDF_INSTANCES: int(1, 1),
+  /** One file's validation; a JVM past it is killed and replaced, and the document retried. */
+  VERAPDF_TIMEOUT_MS: int(60_000, 1000),
+  /**
+   * The SM2 key pair (hex: 64-digit private key, 04-prefixed uncompressed public key) that signs the
+   * DA/T 48 EEP of a schedule with `output: { eep: true }`, and the 签名人 written with it. Unset: the
+   * EEP is written unsigned and says so. Give the private key from a secret store, never a file in git.
+   */
+  EEP_SM2_PRIVATE_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'an SM2 private key as 64 hex digits').optional(),
+  EEP_SM2_PUBLIC_KEY: z.string().regex(/^04[0-9a-fA-F]{128}$/, 'an uncompressed SM2 public key: 04 and 128 hex digits').optional(),
+  EEP_SIGNER: z.string().min(1).optional(),
   /** Archives are inspected, never unpacked: beyond these bounds they are unsafe. */
   ARCHIVE_MAX_ENTRIES: int(10_000, 1),
   ARCHIVE_MAX_TOTAL_BYTES: int(8 * 1024 ** 3, 1),
@@ -160,6 +194,9 @@ export const workerEnv = z.object({
   /** /metrics, /healthz and /readyz; 0 picks a free port, -1 turns them off (several workers on one host). */
   WORKER_OPS_HOST: z.string().default('127.0.0.1'),
   WORKER_OPS_PORT: z.coerce.number().int().min(-1).max(65535).default(9464),
+}).refine((env) => Boolean(env.EEP_SM2_PRIVATE_KEY) === Boolean(env.EEP_SM2_PUBLIC_KEY), {
+  path: ['EEP_SM2_PRIVATE_KEY'],
+  message: 'EEP_SM2_PRIVATE_KEY and EEP_SM2_PUBLIC_KEY are a pair: set both to sign EEPs, or neither to write them unsigned',
 });
 
 export type WorkerConfig = z.infer<typeof workerEnv>;

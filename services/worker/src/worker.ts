@@ -5,10 +5,10 @@ import type { Producer } from 'kafkajs';
 import { Catalog, createPool, migrate } from '@oa-archive/catalog';
 import { createKafka, createProducer } from '@oa-archive/kafka';
 import { ClamdScanner, MetadataReader } from '@oa-archive/characterize';
-import { loadSchedule } from '@oa-archive/classify';
-import { Converter, loadConversionPolicy } from '@oa-archive/convert';
+import { closeTextExtraction, Converter, loadConversionPolicy, VeraPdf } from '@oa-archive/convert';
 import { kafkaSettingsOf, s3SettingsOf } from '@oa-archive/config';
 import { createLogger, startOpsServer, type Logger, type OpsServer } from '@oa-archive/observability';
+import { effectiveSchedule, readScheduleSource, SCHEDULE_REFRESH_MS, startScheduleRefresh } from '@oa-archive/pipeline';
 import { cleanScratch, createStageWorker, instrumentCosts, LocalCache, PipelineMetrics, processScratchDir, stageHandlers, StageQueues, startAuditAnchoring, type PipelineDeps } from '@oa-archive/pipeline';
 import { abortStaleMultipartUploads, createS3Client, ensureBuckets, ObjectStore } from '@oa-archive/storage';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -27,9 +27,11 @@ export interface WorkerProcess {
 /** Starts BullMQ workers for the configured stages. Stateless: run as many processes as the load needs. */
 export async function startWorker(config: WorkerConfig, logger: Logger = createLogger({ service: 'worker', level: config.LOG_LEVEL })): Promise<WorkerProcess> {
   // A schedule that does not load stops the worker at start-up, with every problem and its line.
-  const schedule = await loadSchedule(config.RETENTION_SCHEDULE);
+  const scheduleFile = await readScheduleSource(config.RETENTION_SCHEDULE);
   const catalog = new Catalog(createPool(config.DATABASE_URL, catalogPoolSize(config)));
   await migrate(catalog.pool);
+  // Rules accepted from the review queue are newer versions of that file, kept in the catalog.
+  const { schedule } = await effectiveSchedule(catalog.pool, scheduleFile);
 
   const s3 = createS3Client(s3SettingsOf(config));
   if (config.S3_CREATE_BUCKETS) await ensureBuckets(s3, [config.S3_STAGING_BUCKET, config.S3_ARCHIVE_BUCKET, config.S3_QUARANTINE_BUCKET]);
@@ -45,6 +47,22 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       timeoutMs: config.CONVERSION_TIMEOUT_MS,
     });
     await converter.start();
+  }
+
+  // Only a process that validates keeps veraPDF warm; it loads in the background, and validate waits for it.
+  let pdfaValidator: VeraPdf | undefined;
+  if (config.VERAPDF_MODE === 'on' && config.WORKER_STAGES.includes('validate')) {
+    pdfaValidator = new VeraPdf({
+      classpath: config.VERAPDF_CLASSPATH,
+      java: config.VERAPDF_JAVA,
+      size: config.VERAPDF_INSTANCES,
+      timeoutMs: config.VERAPDF_TIMEOUT_MS,
+      onReplaced: (reason) => logger.warn({ reason }, 'veraPDF JVM ended; the next validation starts a new one'),
+    });
+    pdfaValidator.start().then(
+      (version) => logger.info({ version }, 'veraPDF warm'),
+      (error: unknown) => logger.error({ err: error }, 'veraPDF did not start; PDF/A documents wait in validate'),
+    );
   }
 
   const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-worker`, logger, ...kafkaSettingsOf(config) });
@@ -73,6 +91,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
     metrics: new PipelineMetrics(),
     conversionPolicy,
     ...(converter ? { converter } : {}),
+    ...(pdfaValidator ? { pdfaValidator } : {}),
     // Only characterize scans; other processes need no clamd.
     ...(config.CLAMAV_MODE === 'clamd' && config.WORKER_STAGES.includes('characterize') ? { virusScanner: new ClamdScanner({ address: config.CLAMAV_SOCKET, timeoutMs: config.CLAMAV_TIMEOUT_MS }) } : {}),
     settings: {
@@ -87,6 +106,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
         archiveMaxNesting: config.ARCHIVE_MAX_NESTING,
       },
       mandatoryMetadata: config.METADATA_MANDATORY,
+      agencyTimeZone: config.AGENCY_TIME_ZONE,
       convertAttempts: config.STAGE_ATTEMPTS,
       objectLock: config.S3_OBJECT_LOCK,
       receiptsTopic: config.KAFKA_TOPIC_RECEIPTS,
@@ -94,9 +114,14 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       fetch: { maxBytes: config.FETCH_MAX_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS },
       recovery: recoverySettingsOf(config),
       virusScanning: config.CLAMAV_MODE,
+      virusSignatureMaxAgeDays: config.CLAMAV_MAX_SIGNATURE_AGE_DAYS,
+      pdfaValidation: config.VERAPDF_MODE,
+      ...(config.EEP_SM2_PRIVATE_KEY && config.EEP_SM2_PUBLIC_KEY
+        ? { eepSigner: { privateKeyHex: config.EEP_SM2_PRIVATE_KEY, publicKeyHex: config.EEP_SM2_PUBLIC_KEY, signer: config.EEP_SIGNER ?? schedule.agency.name } }
+        : {}),
     },
   };
-  const stopCounting = instrumentCosts(deps.store, deps.metrics!);
+  const stopCounting = instrumentCosts(deps.store, deps.metrics!, catalog);
   const concurrency = concurrencyOf(config);
   const workers = config.WORKER_STAGES.map((stage) =>
     createStageWorker(stage, stageHandlers[stage], deps, {
@@ -115,6 +140,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       ? startAuditAnchoring({ catalog, store: deps.store, bucket: config.S3_ARCHIVE_BUCKET, objectLock: config.S3_OBJECT_LOCK, intervalMs: config.AUDIT_ANCHOR_INTERVAL_MS, logger })
       : undefined;
   const recovery = startRecoveryTasks(config, deps, logger);
+  // A version accepted on the console is used from the next classification on, without a restart.
+  const scheduleRefresh = startScheduleRefresh(deps, scheduleFile, SCHEDULE_REFRESH_MS);
   const custody = await startCustody(config, deps, logger);
   const ops =
     config.WORKER_OPS_PORT >= 0
@@ -135,6 +162,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       await ops?.close();
       await anchoring?.stop();
       await recovery.stop();
+      await scheduleRefresh.stop();
       await custody.stop();
       // Let running jobs finish so no attempt is cut off half-recorded.
       await Promise.all(workers.map((w) => w.close()));
@@ -144,6 +172,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger = createL
       await redis.quit();
       await metadataReader.close();
       await converter?.close();
+      await closeTextExtraction();
+      await pdfaValidator?.close();
       stopCounting();
       s3.destroy();
       await catalog.close();

@@ -15,6 +15,18 @@ describe('worker configuration', () => {
     expect(loadWorkerConfig({ WORKER_STAGES: 'none' }).WORKER_STAGES).toEqual([]);
   });
 
+  it('takes the agency time zone from AGENCY_TIME_ZONE, Asia/Shanghai by default, and refuses one that is not', () => {
+    expect(loadWorkerConfig({}).AGENCY_TIME_ZONE).toBe('Asia/Shanghai');
+    expect(loadWorkerConfig({ AGENCY_TIME_ZONE: 'Asia/Urumqi' }).AGENCY_TIME_ZONE).toBe('Asia/Urumqi');
+    expect(() => loadWorkerConfig({ AGENCY_TIME_ZONE: 'Beijing' })).toThrow(/AGENCY_TIME_ZONE[\s\S]*not an IANA time zone/);
+  });
+
+  it('takes the EEP signing key as a pair, and names the half that is missing', () => {
+    const pair = { EEP_SM2_PRIVATE_KEY: 'a'.repeat(64), EEP_SM2_PUBLIC_KEY: `04${'b'.repeat(128)}` };
+    expect(loadWorkerConfig(pair).EEP_SM2_PUBLIC_KEY).toBe(pair.EEP_SM2_PUBLIC_KEY);
+    expect(() => loadWorkerConfig({ EEP_SM2_PRIVATE_KEY: pair.EEP_SM2_PRIVATE_KEY })).toThrow(/EEP_SM2_PRIVATE_KEY: EEP_SM2_PRIVATE_KEY and EEP_SM2_PUBLIC_KEY are a pair/);
+  });
+
   it('names unknown stages', () => {
     expect(() => loadWorkerConfig({ WORKER_STAGES: 'fetch,ocr' })).toThrow(/unknown stage\(s\) ocr/);
   });

@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EICAR, EICAR_SIGNATURE, startTestClamd, type TestClamd } from '@oa-archive/characterize/clamd-testing';
-import { classificationOf, preservationEventsOf, validationReportOf } from '@oa-archive/catalog';
+import { classificationOf, preservationEventsOf, validationReportOf, waitingOf } from '@oa-archive/catalog';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
-import { documentFinalizedDataSchema, documentFinalizedEvent, ingestIdOf, type DocumentFinalizedEvent } from '@oa-archive/contracts';
+import { documentFinalizedDataSchema, documentFinalizedEvent, type DocumentFinalizedEvent } from '@oa-archive/contracts';
 import { createFileServer, eventDataOf, listen, simulateDocument } from '@oa-archive/oa-simulator';
-import { replayIngest } from '@oa-archive/pipeline';
 import { testLogger, uniqueName, waitFor } from '@oa-archive/testing';
 import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
+import { enqueueIngest, settledIngest } from './harness.ts';
 
 // The virus check (DA/T 70 GD-4-1, GD-4-2) with a real clamd of this test's own.
 const TOKEN = 'virus-test-token';
@@ -41,10 +41,11 @@ beforeAll(async () => {
       AUDIT_ANCHOR_INTERVAL_MS: '0',
       CLAMAV_MODE: 'clamd',
       CLAMAV_SOCKET: clamd.socket,
+      LIBREOFFICE_INSTANCES: '1',
     }),
     testLogger(),
   );
-});
+}, 240_000);
 afterAll(async () => {
   await worker?.close();
   await new Promise((r) => oa?.close(r));
@@ -61,19 +62,9 @@ function eventOf(index: number, adjust: (data: ReturnType<typeof eventDataOf>) =
   return documentFinalizedEvent({ id: `virus-event-${index}`, source: 'oa-test', time: new Date().toISOString(), data: documentFinalizedDataSchema.parse(data) }) as DocumentFinalizedEvent;
 }
 
-async function ingest(event: DocumentFinalizedEvent): Promise<string> {
-  const ingestId = ingestIdOf({ source: event.source, documentId: event.data.documentId, version: event.data.version });
-  await db.catalog.recordIngest(ingestId, event);
-  await worker.deps.queues.enqueue('fetch', { ingestId, eventId: event.id });
-  return ingestId;
-}
+const ingest = (event: DocumentFinalizedEvent) => enqueueIngest(db.catalog, worker, event);
 
-const settled = (ingestId: string) =>
-  waitFor(async () => {
-    const i = await db.catalog.getIngest(ingestId);
-    const runs = await db.catalog.stageRuns(ingestId);
-    return i && ['FILED', 'FAILED', 'QUARANTINED', 'EXCLUDED', 'REVIEW'].includes(i.status) && runs.some((r) => r.stage === 'notify') ? i : undefined;
-  }, { what: `ingest ${ingestId} to settle`, timeoutMs: 60_000 });
+const settled = (ingestId: string) => settledIngest(db.catalog, ingestId, 60_000);
 
 describe('virus check with clamd (CLAMAV_MODE=clamd)', () => {
   it('files a clean document, and its report names the engine (GD-4-1) and the scan of every component (GD-4-2)', async () => {
@@ -101,19 +92,33 @@ describe('virus check with clamd (CLAMAV_MODE=clamd)', () => {
     expect(scans.find((e) => e.outcome === 'failure')).toMatchObject({ outcomeDetail: `检出病毒：${EICAR_SIGNATURE}` });
   });
 
-  it('holds a document while clamd does not answer (a retryable failure, never clean), and files it once clamd is back', async () => {
+  it('keeps a document waiting for the scanner while clamd is down mid-run (never filed, never failed), and files it once clamd is back', async () => {
+    // A document on its way when clamd stops.
+    const before = await ingest(eventOf(3));
     await clamd.stop();
-    const ingestId = await ingest(eventOf(3));
-    const failed = await settled(ingestId);
-    expect(failed).toMatchObject({ status: 'FAILED', failedStage: 'characterize', failureRetryable: true, failureReason: expect.stringMatching(/clamd at .* did not answer/) });
-    expect(await classificationOf(db.catalog.pool, ingestId)).toBeUndefined();
+    const during = await ingest(eventOf(4));
+    const waiting = await waitFor(async () => {
+      const w = await waitingOf(db.catalog.pool, during);
+      return w ? w : undefined;
+    }, { what: 'the document to wait for the scanner', timeoutMs: 60_000 });
+    expect(waiting).toMatchObject({ for: 'virus-scanner', reason: expect.stringMatching(/clamd at .* did not answer/) });
+    // Tried again (with backoff) while clamd stays down: it still waits, spends no attempt, is never filed unscanned.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const held = await db.catalog.getIngest(during);
+    expect(held).toMatchObject({ status: 'IN_PROGRESS', currentStage: 'characterize' });
+    expect(await classificationOf(db.catalog.pool, during)).toBeUndefined();
+    expect((await preservationEventsOf(db.catalog.pool, during)).filter((e) => e.eventType === 'virus check')).toEqual([]);
+    expect((await db.catalog.stageRuns(during)).filter((r) => r.stage === 'characterize' && r.status === 'FAILED')).toEqual([]);
 
     await clamd.start();
-    await replayIngest(worker.deps, ingestId, { from: 'failed', actor: 'operator' });
-    const done = await waitFor(async () => {
-      const i = await db.catalog.getIngest(ingestId);
-      return i?.status === 'FILED' ? i : undefined;
-    }, { what: 'the held document to be filed', timeoutMs: 60_000 });
-    expect(done.status).toBe('FILED');
-  });
+    for (const ingestId of [before, during]) {
+      const done = await settled(ingestId);
+      expect(done.status).toBe('FILED');
+      expect(await waitingOf(db.catalog.pool, ingestId)).toBeNull();
+      const components = await db.catalog.listComponents(ingestId);
+      const report = (await validationReportOf(db.catalog.pool, ingestId))!.report as { items: { code: string; result: string }[] };
+      expect(report.items.find((i) => i.code === 'GD-4-2')).toMatchObject({ result: 'pass' });
+      expect((await preservationEventsOf(db.catalog.pool, ingestId)).filter((e) => e.eventType === 'virus check').map((e) => e.ordinal).sort()).toEqual(components.map((c) => c.ordinal).sort());
+    }
+  }, 180_000);
 });

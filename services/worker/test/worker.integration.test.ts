@@ -9,12 +9,13 @@ import { validateBagIndependently, validatePdfAIndependently } from '@oa-archive
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
-import { documentFinalizedDataSchema, documentFinalizedEvent, ingestIdOf, STAGES, type DocumentFinalizedEvent } from '@oa-archive/contracts';
+import { documentFinalizedDataSchema, documentFinalizedEvent, STAGES, type DocumentFinalizedEvent } from '@oa-archive/contracts';
 import { createFileServer, eventDataOf, listen, simulateDocument } from '@oa-archive/oa-simulator';
 import { replayBulk, replayIngest, settleReview, stageHandlers } from '@oa-archive/pipeline';
 import { testLogger, uniqueName, waitFor } from '@oa-archive/testing';
 import { auditEventsOf, characterizationsOf, classificationOf, metadataRecordOf, preservationCopiesOf, preservationEventsOf, receiptsOf, validationReportOf, verifyAuditChain } from '@oa-archive/catalog';
 import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
+import { enqueueIngest, settledIngest } from './harness.ts';
 
 const TOKEN = 'worker-test-token';
 let db: Awaited<ReturnType<typeof createTestCatalog>>;
@@ -62,12 +63,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function ingest(event: DocumentFinalizedEvent): Promise<string> {
-  const ingestId = ingestIdOf({ source: event.source, documentId: event.data.documentId, version: event.data.version });
-  await db.catalog.recordIngest(ingestId, event);
-  await worker.deps.queues.enqueue('fetch', { ingestId, eventId: event.id });
-  return ingestId;
-}
+const ingest = (event: DocumentFinalizedEvent) => enqueueIngest(db.catalog, worker, event);
 
 type EventData = ReturnType<typeof eventDataOf>;
 
@@ -84,12 +80,7 @@ function eventOf(index: number, adjust: (data: EventData) => void = asOwnRegulat
   return documentFinalizedEvent({ id: `event-${index}`, source: 'oa-test', time: new Date().toISOString(), data: documentFinalizedDataSchema.parse(data) }) as DocumentFinalizedEvent;
 }
 
-const settled = (ingestId: string) =>
-  waitFor(async () => {
-    const i = await db.catalog.getIngest(ingestId);
-    const runs = await db.catalog.stageRuns(ingestId);
-    return i && ['FILED', 'FAILED', 'QUARANTINED', 'EXCLUDED', 'REVIEW'].includes(i.status) && runs.some((r) => r.stage === 'notify') ? i : undefined;
-  }, { what: `ingest ${ingestId} to settle`, timeoutMs: 30_000 });
+const settled = (ingestId: string) => settledIngest(db.catalog, ingestId, 30_000);
 
 describe('worker: fetch → … → deposit → notify on real services', () => {
   it('files a document under its 档号: every component deposited and verified, every stage recorded', async () => {
