@@ -1,4 +1,4 @@
-import { classificationOf, gatewaySubmissionOf, validationReportOf, type Catalog } from '@oa-archive/catalog';
+import { accessRestrictionRecordOf, classificationOf, gatewaySubmissionOf, validationReportOf, waitingOf, type Catalog } from '@oa-archive/catalog';
 import { FINAL_STATUSES, ingestIdOf, type IngestStatus } from '@oa-archive/contracts';
 
 /**
@@ -29,6 +29,13 @@ export interface DocumentStatus {
   classification: { outcome: string; category: string | null; retention: string | null; ruleIds: string[]; scheduleVersion: string; explanation: string } | null;
   fourProperties: { passed: boolean; items: FourPropertiesItem[] } | null;
   failure: { stage: string | null; reason: string | null; retryable: boolean | null } | null;
+  /**
+   * 限制利用 (e.g. 内部): filed, DA/T 46 权限管理 · 控制标识 控制; only `minimumRole` and above may use the
+   * content (this API serves metadata only). Null for an unrestricted document.
+   */
+  access: { restricted: true; controlMark: string; securityLevel: string; minimumRole: string; basis: string } | null;
+  /** What the document waits for before it can go on (the virus scanner when clamd is down); never filed meanwhile. */
+  waiting: { for: string; since: string; reason: string } | null;
   updatedAt: string | null;
 }
 
@@ -38,9 +45,14 @@ export async function documentStatus(catalog: Catalog, key: { source: string; do
   if (!submission && !ingest) return undefined;
   const accepted = submission ? { at: submission.acceptedAt.toISOString(), channel: submission.channel, eventId: submission.eventId } : null;
   if (!ingest) {
-    return { ...key, ingestId, status: 'ACCEPTED', final: false, accepted, referenceCode: null, reasons: [], classification: null, fourProperties: null, failure: null, updatedAt: accepted?.at ?? null };
+    return { ...key, ingestId, status: 'ACCEPTED', final: false, accepted, referenceCode: null, reasons: [], classification: null, fourProperties: null, failure: null, access: null, waiting: null, updatedAt: accepted?.at ?? null };
   }
-  const [classification, validation] = await Promise.all([classificationOf(catalog.pool, ingestId), validationReportOf(catalog.pool, ingestId)]);
+  const [classification, validation, restriction, waiting] = await Promise.all([
+    classificationOf(catalog.pool, ingestId),
+    validationReportOf(catalog.pool, ingestId),
+    accessRestrictionRecordOf(catalog.pool, ingestId),
+    waitingOf(catalog.pool, ingestId),
+  ]);
   const items = ((validation?.report.items as FourPropertiesItem[] | undefined) ?? []).map(({ code, property, name, result, detail }) => ({ code, property, name, result, detail }));
   const reasons: string[] = [];
   if (ingest.failureReason) reasons.push(ingest.failureReason);
@@ -59,6 +71,8 @@ export async function documentStatus(catalog: Catalog, key: { source: string; do
       : null,
     fourProperties: validation ? { passed: validation.passed, items } : null,
     failure: ingest.status === 'FAILED' ? { stage: ingest.failedStage, reason: ingest.failureReason, retryable: ingest.failureRetryable } : null,
+    access: restriction ? { restricted: true, controlMark: restriction.controlMark, securityLevel: restriction.securityLevel, minimumRole: restriction.minimumRole, basis: restriction.basis } : null,
+    waiting: waiting ? { for: waiting.for, since: waiting.since.toISOString(), reason: waiting.reason } : null,
     updatedAt: ingest.updatedAt.toISOString(),
   };
 }

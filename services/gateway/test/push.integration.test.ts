@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordClassification, recordValidationReport } from '@oa-archive/catalog';
-import { createTestCatalog, seedIngestAt } from '@oa-archive/catalog/testing';
+import { markWaiting, recordAccessRestriction, recordClassification, recordValidationReport } from '@oa-archive/catalog';
+import { createTestCatalog, exampleEventFor, seedIngestAt } from '@oa-archive/catalog/testing';
 import { exampleDocumentFinalizedEvent, ingestIdOf, parseDocumentFinalized } from '@oa-archive/contracts';
 import { readTopic, testKafka, testLogger, uniqueName } from '@oa-archive/testing';
 import { loadGatewayConfig, startGateway, type GatewayProcess } from '../src/index.ts';
@@ -236,7 +236,23 @@ describe('status', () => {
       classification: { outcome: 'FILE', retention: 'D30', ruleIds: ['WS-QS-D30'] },
       fourProperties: { passed: true, items: [{ code: '1-1', property: '真实性', result: 'pass' }] },
       reasons: [],
+      access: null,
+      waiting: null,
     });
+
+    // Filed 限制利用 (a 内部 document): the status says so, with the least role that may use the content.
+    await recordAccessRestriction(db.catalog.pool, ingestId, { securityLevel: '内部', controlMark: '控制', minimumRole: 'admin', scheduleVersion: '2025.1', basis: '内部文件限制利用' });
+    expect((await status('oa-xml', 'QS-2025-0042', 1, XML_SECRET)).body.access).toEqual({ restricted: true, controlMark: '控制', securityLevel: '内部', minimumRole: 'admin', basis: '内部文件限制利用' });
+  });
+
+  it('says what a document waits for while the virus scanner is down', async () => {
+    const event = { ...exampleEventFor('QS-WAIT-0001'), source: 'oa-xml' };
+    const ingestId = ingestIdOf({ source: 'oa-xml', documentId: 'QS-WAIT-0001', version: 1 });
+    await seedIngestAt(db.catalog, ingestId, event, { status: 'IN_PROGRESS', stage: 'characterize' });
+    await markWaiting(db.catalog.pool, ingestId, { for: 'virus-scanner', reason: 'clamd at /run/clamd.sock did not answer (ENOENT)' });
+    const answer = await status('oa-xml', 'QS-WAIT-0001', 1, XML_SECRET);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'IN_PROGRESS', final: false, waiting: { for: 'virus-scanner', since: expect.any(String), reason: expect.stringContaining('did not answer') } });
   });
 
   it('404 for a version the archive does not know; the status of another source is not readable', async () => {

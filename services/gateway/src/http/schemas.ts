@@ -76,6 +76,16 @@ export const statusSchema = {
     },
     fourProperties: { type: ['object', 'null'], description: '四性检测 (DA/T 70)', properties: { passed: { type: 'boolean' }, items: { type: 'array', items: fourPropertiesItem } } },
     failure: { type: ['object', 'null'], properties: { stage: { type: ['string', 'null'] }, reason: { type: ['string', 'null'] }, retryable: { type: ['boolean', 'null'] } } },
+    access: {
+      type: ['object', 'null'],
+      description: '限制利用: filed with DA/T 46 权限管理 · 控制标识 控制 (e.g. 内部); only minimumRole and above may use the content',
+      properties: { restricted: { type: 'boolean' }, controlMark: { type: 'string' }, securityLevel: { type: 'string' }, minimumRole: { type: 'string' }, basis: { type: 'string' } },
+    },
+    waiting: {
+      type: ['object', 'null'],
+      description: 'what the document waits for (virus-scanner: clamd is down; it is never filed unscanned)',
+      properties: { for: { type: 'string' }, since: { type: 'string' }, reason: { type: 'string' } },
+    },
     updatedAt: { type: ['string', 'null'] },
   },
 } as const;

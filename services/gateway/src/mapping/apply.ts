@@ -35,12 +35,26 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Follows a dotted path through own properties only (never the prototype: `constructor` is a name like any other). */
+const POSITION = /^(.+)\[([1-9]\d{0,3})\]$/;
+
+/**
+ * Follows a dotted path through own properties only (never the prototype: `constructor` is a name like
+ * any other). `name[n]` picks the n-th (from 1, as in XPath) of a repeated element, a single one
+ * counting as a list of one: a DA/T 48 EEP carries several 机构人员实体 and the department is the first.
+ */
 export function readPath(root: unknown, path: string): unknown {
   let node = root;
   for (const name of path.split('.')) {
-    if (!isObject(node) || !Object.hasOwn(node, name)) return undefined;
-    node = node[name];
+    if (!isObject(node)) return undefined;
+    if (Object.hasOwn(node, name)) {
+      node = node[name];
+      continue;
+    }
+    const position = POSITION.exec(name);
+    if (!position || !Object.hasOwn(node, position[1]!)) return undefined;
+    const found = node[position[1]!];
+    const list = Array.isArray(found) ? found : [found];
+    node = list[Number(position[2]) - 1];
   }
   return node;
 }
