@@ -1,6 +1,9 @@
 import { zipSync, strToU8 } from 'fflate';
 import jpeg from 'jpeg-js';
+import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import { toFontText, type3FontObjects } from './pdfFont.ts';
+import { SRGB_DESCRIPTION, SRGB_ICC_PROFILE } from './srgbProfile.ts';
 
 /** Real files of the kinds an OA system holds, made from text so the simulator needs no fixtures. */
 
@@ -14,35 +17,55 @@ function pdfDate(date: Date): string {
   return `D:${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
 }
 
-/** XMP metadata declaring PDF/A-2b (pdfaid:part 2, conformance B), with the title and author. */
-function pdfaXmp(title: string, author: string, created: Date): string {
+/**
+ * XMP metadata declaring PDF/A-2b (pdfaid:part 2, conformance B). PDF/A wants it to say what the
+ * Info dictionary says, so it carries the same title, author, creator tool, producer and creation
+ * date (to the second, as the Info date has it).
+ */
+function pdfaXmp(info: { title: string; author: string; created: Date; tool: string }): string {
   const x = (s: string) => s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
   return `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
 <pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>
-<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${x(title)}</rdf:li></rdf:Alt></dc:title>
-<dc:creator><rdf:Seq><rdf:li>${x(author)}</rdf:li></rdf:Seq></dc:creator>
-<xmp:CreateDate>${created.toISOString()}</xmp:CreateDate>
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${x(info.title)}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>${x(info.author)}</rdf:li></rdf:Seq></dc:creator>
+<xmp:CreatorTool>${x(info.tool)}</xmp:CreatorTool>
+<xmp:CreateDate>${xmpDate(info.created)}</xmp:CreateDate>
+<pdf:Producer>${x(info.tool)}</pdf:Producer>
 </rdf:Description></rdf:RDF></x:xmpmeta>
 <?xpacket end="w"?>`;
 }
 
+function xmpDate(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+const TOOL = 'OA simulator';
+/** The output intent's profile as a PDF string of bytes, made once. */
+const SRGB_PROFILE_BYTES = SRGB_ICC_PROFILE.toString('latin1');
+
 /**
- * A valid PDF 1.7 with one page per entry of `pages` (ASCII body text in Helvetica) and the
- * document's Chinese title and author in its Info dictionary. Offsets in the xref table are exact.
- * With `pdfa`, it declares PDF/A-2b in XMP metadata as a PDF/A producer writes it (what archival
- * identification reads); it is not a conformance-checked PDF/A (the font is not embedded).
+ * A valid PDF 1.7 with one page per entry of `pages` (printable ASCII body text; anything else is
+ * shown as `?`) and the document's Chinese title and author in its Info dictionary. Offsets in the
+ * xref table are exact. Without `pdfa` the text is in Helvetica, not embedded.
+ * With `pdfa`, it is PDF/A-2b as veraPDF checks it: the text in an embedded Type 3 font (with a
+ * ToUnicode map, so it extracts as written), an sRGB output intent, XMP metadata agreeing with the
+ * Info dictionary, and a file identifier. The bytes depend only on the arguments.
  */
 export function makePdf(args: { title: string; author: string; created: Date; pages: string[][]; pdfa?: boolean }): Buffer {
   const objects: string[] = [];
   const pageIds: number[] = [];
   const fontId = 3;
-  objects[1] = '<< /Type /Catalog /Pages 2 0 R >>';
-  objects[fontId] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
-  let next = 4;
-  for (const lines of args.pages) {
-    const escaped = lines.map((l) => `(${l.replace(/[\\()]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, '?')}) Tj T*`);
+  const pageLines = args.pages.map((lines) => lines.map(toFontText));
+  const fontObjects = args.pdfa
+    ? type3FontObjects(pageLines.flat().join(''), fontId)
+    : ['<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>'];
+  fontObjects.forEach((object, i) => (objects[fontId + i] = object));
+  let next = fontId + fontObjects.length;
+  for (const lines of pageLines) {
+    const escaped = lines.map((l) => `(${l.replace(/[\\()]/g, (c) => `\\${c}`)}) Tj T*`);
     const content = `BT /F1 12 Tf 16 TL 72 770 Td\n${escaped.join('\n')}\nET`;
     const pageId = next++;
     const contentId = next++;
@@ -51,14 +74,18 @@ export function makePdf(args: { title: string; author: string; created: Date; pa
     pageIds.push(pageId);
   }
   objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
+  objects[1] = '<< /Type /Catalog /Pages 2 0 R >>';
   if (args.pdfa) {
-    const xmp = Buffer.from(pdfaXmp(args.title, args.author, args.created), 'utf8').toString('latin1');
+    const xmp = Buffer.from(pdfaXmp({ title: args.title, author: args.author, created: args.created, tool: TOOL }), 'utf8').toString('latin1');
     const metadataId = next++;
     objects[metadataId] = `<< /Type /Metadata /Subtype /XML /Length ${xmp.length} >>\nstream\n${xmp}\nendstream`;
-    objects[1] = `<< /Type /Catalog /Pages 2 0 R /Metadata ${metadataId} 0 R >>`;
+    const profileId = next++;
+    objects[profileId] = `<< /N 3 /Length ${SRGB_PROFILE_BYTES.length} >>\nstream\n${SRGB_PROFILE_BYTES}\nendstream`;
+    const intent = `<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (${SRGB_DESCRIPTION}) /Info (${SRGB_DESCRIPTION}) /DestOutputProfile ${profileId} 0 R >>`;
+    objects[1] = `<< /Type /Catalog /Pages 2 0 R /Metadata ${metadataId} 0 R /OutputIntents [${intent}] >>`;
   }
   const infoId = next++;
-  objects[infoId] = `<< /Title ${utf16Hex(args.title)} /Author ${utf16Hex(args.author)} /Creator (OA simulator) /Producer (OA simulator) /CreationDate (${pdfDate(args.created)}) >>`;
+  objects[infoId] = `<< /Title ${utf16Hex(args.title)} /Author ${utf16Hex(args.author)} /Creator (${TOOL}) /Producer (${TOOL}) /CreationDate (${pdfDate(args.created)}) >>`;
 
   let body = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
   const offsets: number[] = [];
@@ -67,9 +94,12 @@ export function makePdf(args: { title: string; author: string; created: Date; pa
     body += `${id} 0 obj\n${objects[id]}\nendobj\n`;
   }
   const xrefAt = Buffer.byteLength(body, 'latin1');
+  // PDF/A wants a file identifier; one made from the content keeps the bytes reproducible.
+  const digest = args.pdfa ? createHash('md5').update(body, 'latin1').digest('hex') : undefined;
+  const fileId = digest ? ` /ID [<${digest}> <${digest}>]` : '';
   body += `xref\n0 ${next}\n0000000000 65535 f \n`;
   for (let id = 1; id < next; id++) body += `${String(offsets[id]).padStart(10, '0')} 00000 n \n`;
-  body += `trailer\n<< /Size ${next} /Root 1 0 R /Info ${infoId} 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  body += `trailer\n<< /Size ${next} /Root 1 0 R /Info ${infoId} 0 R${fileId} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
   return Buffer.from(body, 'latin1');
 }
 

@@ -6,7 +6,7 @@ export type { MiddleTableTarget, OutboxRow } from './middleTableWriter.ts';
 export { oaJsonPayloadOf, oaXmlPayloadOf } from './oaPayloads.ts';
 export type { PushShape } from './oaPayloads.ts';
 export { publishDocuments } from './publisher.ts';
-export { datedBefore } from './recentDates.ts';
+export { datedBefore, LATE_DEPARTMENTS } from './recentDates.ts';
 export type { PublishedDocument } from './publisher.ts';
 export { pushDocument, signRequest } from './pushClient.ts';
 export type { PushAnswer, PushCredentials } from './pushClient.ts';

@@ -12,8 +12,12 @@
  *   gap --source S [--count N] [--seed S] [--first F]
  *                                       finalize documents without sending them (planted gaps for the
  *                                       completeness check: GET /finalized lists them, the archive never gets them)
+ *   events [--count N] [--seed S] [--first F]
+ *                                       print the event data publish would send, one JSON line each, sending nothing
  *   payload [--shape canonical|json|xml] [--seed S] [--first F]
  *                                       print the body `push` would send for one document
+ * Every command but serve and payload dates documents as finalized shortly before now, a late
+ * department's weeks to months before (recentDates.ts); --fixed-dates keeps the simulated 2025 dates.
  */
 import { parseArgs } from 'node:util';
 import { kafkaSettingsOf } from '@oa-archive/config';
@@ -24,7 +28,7 @@ import { writeMiddleTableRows } from './middleTableWriter.ts';
 import type { PushShape } from './oaPayloads.ts';
 import { publishDocuments } from './publisher.ts';
 import { datedBefore } from './recentDates.ts';
-import { simulateDocument } from './documents.ts';
+import { eventDataOf, simulateDocument } from './documents.ts';
 import { outboxRowsOf, PUSH_SHAPES, pushBodyOf, pushDocuments } from './pusher.ts';
 import { createFileServer, listen } from './server.ts';
 import { dropPackage, type DropTarget } from './dropWriter.ts';
@@ -40,7 +44,7 @@ const { positionals, values } = parseArgs({
     first: { type: 'string', default: '1' },
     shape: { type: 'string' },
     source: { type: 'string' },
-    /** publish: keep the simulated 2025 dates instead of dating documents shortly before now. */
+    /** publish, push, table, drop, gap: keep the simulated 2025 dates instead of dating documents before now. */
     'fixed-dates': { type: 'boolean', default: false },
   },
 });
@@ -53,7 +57,11 @@ function shapeOf(value = 'json'): PushShape {
 }
 const logger = createLogger({ service: 'oa-simulator', level: config.LOG_LEVEL });
 const ledger = new FileLedger(config.SIMULATOR_LEDGER);
-const documentsOf = (count = Number(values.count), first = Number(values.first)) => Array.from({ length: count }, (_, i) => simulateDocument(Number(values.seed), first + i));
+// Finalized within the last days (weeks or months for the late departments), so the console's
+// timeliness shows real delays whichever way a document comes in (--fixed-dates: 2025).
+const now = values['fixed-dates'] ? undefined : new Date();
+const dated = (document: ReturnType<typeof simulateDocument>) => (now ? datedBefore(document, now) : document);
+const documentsOf = (count = Number(values.count), first = Number(values.first)) => Array.from({ length: count }, (_, i) => dated(simulateDocument(Number(values.seed), first + i)));
 const baseUrl = config.SIMULATOR_PUBLIC_URL ?? `http://${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}`;
 
 switch (positionals[0]) {
@@ -69,8 +77,6 @@ switch (positionals[0]) {
     await ensureTopics(kafka, [{ topic: config.KAFKA_TOPIC_FINALIZED, numPartitions: 3 }]);
     const producer = createProducer(kafka);
     await producer.connect();
-    // Finalized within the last days, so the console's timeliness shows real delays (--fixed-dates: 2025).
-    const now = values['fixed-dates'] ? undefined : new Date();
     const published = await publishDocuments(producer, {
       topic: config.KAFKA_TOPIC_FINALIZED,
       source: config.SIMULATOR_SOURCE,
@@ -81,8 +87,14 @@ switch (positionals[0]) {
       ...(now ? { now } : {}),
     });
     await producer.disconnect();
-    await ledger.record(documentsOf().map((d) => ledgerEntryOf(now ? datedBefore(d, now) : d, config.SIMULATOR_SOURCE, 'kafka')));
+    await ledger.record(documentsOf().map((d) => ledgerEntryOf(d, config.SIMULATOR_SOURCE, 'kafka')));
     for (const document of published) process.stdout.write(`${JSON.stringify({ ...document, source: config.SIMULATOR_SOURCE })}\n`);
+    break;
+  }
+  case 'events': {
+    // The event data `publish` would send, one JSON line each and nothing sent: for a dry run of the
+    // schedule (`archive classify`), e.g. to pick documents the demo needs for each kind of outcome.
+    for (const document of documentsOf()) process.stdout.write(`${JSON.stringify(eventDataOf(document, baseUrl, { declareDigests: true }))}\n`);
     break;
   }
   case 'payload': {
@@ -101,6 +113,7 @@ switch (positionals[0]) {
       baseUrl,
       ...(config.SIMULATOR_PUSH_SOURCE ? { source: config.SIMULATOR_PUSH_SOURCE } : {}),
       ...(credentials ? { credentials } : {}),
+      ...(now ? { now } : {}),
     });
     const source = config.SIMULATOR_PUSH_SOURCE ?? PUSH_SHAPES[shape].source;
     const accepted = new Set(pushed.filter((d) => d.status === 202).map((d) => d.documentId));
@@ -110,7 +123,7 @@ switch (positionals[0]) {
     break;
   }
   case 'table': {
-    const rows = outboxRowsOf({ seed: Number(values.seed), count: Number(values.count), first: Number(values.first), baseUrl });
+    const rows = outboxRowsOf({ seed: Number(values.seed), count: Number(values.count), first: Number(values.first), baseUrl, ...(now ? { now } : {}) });
     await writeMiddleTableRows({ driver: config.SIMULATOR_TABLE_DRIVER, url: config.SIMULATOR_TABLE_URL, table: config.SIMULATOR_TABLE }, rows);
     await ledger.record(documentsOf().map((d) => ledgerEntryOf(d, config.SIMULATOR_TABLE_SOURCE, 'table')));
     for (const row of rows) process.stdout.write(`${JSON.stringify({ documentId: row.docId, version: row.version, table: config.SIMULATOR_TABLE, source: config.SIMULATOR_TABLE_SOURCE })}\n`);
@@ -155,7 +168,7 @@ switch (positionals[0]) {
   }
   default:
     process.stderr.write(
-      'usage: oa-simulator serve | publish [--count N] [--seed S] [--first F] | push [--shape canonical|json|xml] [--count N] [--seed S] [--first F] | table [--count N] [--seed S] [--first F] | drop [--shape folder|eep] [--count N] [--seed S] [--first F] | gap --source S [--count N] [--seed S] [--first F] | payload [--shape S] [--seed S] [--first F]\n',
+      'usage: oa-simulator serve | publish [--count N] [--seed S] [--first F] | push [--shape canonical|json|xml] [--count N] [--seed S] [--first F] | table [--count N] [--seed S] [--first F] | drop [--shape folder|eep] [--count N] [--seed S] [--first F] | gap --source S [--count N] [--seed S] [--first F] | events [--count N] [--seed S] [--first F] | payload [--shape S] [--seed S] [--first F]\n',
     );
     process.exit(2);
 }

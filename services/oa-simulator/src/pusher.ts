@@ -1,4 +1,5 @@
 import { eventDataOf, simulateDocument, type SimulatedDocument } from './documents.ts';
+import { datedBefore } from './recentDates.ts';
 import type { OutboxRow } from './middleTableWriter.ts';
 import { oaJsonPayloadOf, oaXmlPayloadOf, type PushShape } from './oaPayloads.ts';
 import { pushDocument, type PushCredentials } from './pushClient.ts';
@@ -43,12 +44,15 @@ export async function pushDocuments(options: {
   baseUrl: string;
   source?: string;
   credentials?: PushCredentials;
+  /** Date the documents as finalized before it (see recentDates.ts); without it, their simulated 2025 dates. */
+  now?: Date;
 }): Promise<PushedDocument[]> {
   const defaults = PUSH_SHAPES[options.shape];
   const pushed: PushedDocument[] = [];
   const first = options.first ?? 1;
   for (let index = first; index < first + options.count; index++) {
-    const document = simulateDocument(options.seed, index);
+    const simulated = simulateDocument(options.seed, index);
+    const document = options.now ? datedBefore(simulated, options.now) : simulated;
     const answer = await pushDocument({
       gatewayUrl: options.gatewayUrl,
       source: options.source ?? defaults.source,
@@ -68,10 +72,11 @@ export async function pushDocuments(options: {
 }
 
 /** Middle-table rows for documents first..first+count-1 of a seed, in the nested JSON shape. */
-export function outboxRowsOf(options: { seed: number; count: number; first?: number; baseUrl: string }): OutboxRow[] {
+export function outboxRowsOf(options: { seed: number; count: number; first?: number; baseUrl: string; now?: Date }): OutboxRow[] {
   const first = options.first ?? 1;
   return Array.from({ length: options.count }, (_, i) => {
-    const document = simulateDocument(options.seed, first + i);
+    const simulated = simulateDocument(options.seed, first + i);
+    const document = options.now ? datedBefore(simulated, options.now) : simulated;
     return { docId: document.data.documentId, version: document.data.version, payload: JSON.stringify(oaJsonPayloadOf(document, options.baseUrl)) };
   });
 }
