@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { custodyEnv, databaseEnv, int, kafkaEnv, loadConfig, logEnv, pipelineEnv, redisEnv, s3Env } from '@oa-archive/config';
+import { isTimeZone } from '@oa-archive/contracts';
 import { LOCAL_SOURCES_FILE } from '@oa-archive/gateway';
-import { DEFAULT_LOCALE, LOCALES } from '@oa-archive/messages';
+import { DEFAULT_LOCALE, LOCALES, type Locale } from '@oa-archive/messages';
 import { parseStageDeadlines, type RecoverySettings } from '@oa-archive/pipeline';
 
 export const cliEnv = z.object({
@@ -13,8 +14,10 @@ export const cliEnv = z.object({
   ...kafkaEnv.shape,
   ...custodyEnv.shape,
   RETENTION_SCHEDULE: z.string().min(1).optional(),
-  /** The language of the commands' human-facing output: zh-CN (default) or en. */
+  /** The language of the commands' human-facing output, zh-CN or en; unset, the shell's (see systemLocale). */
   ARCHIVE_LOCALE: z.enum(LOCALES).default(DEFAULT_LOCALE),
+  /** The agency's time zone: the day `archive disposition` applies the rules for, and the register's dates. */
+  AGENCY_TIME_ZONE: z.string().default('Asia/Shanghai').refine(isTimeZone, 'not an IANA time zone, e.g. Asia/Shanghai'),
   /** The gateway's sources file: where `archive reconcile` asks each OA what it finalized. */
   GATEWAY_SOURCES_FILE: z.string().min(1).default(LOCAL_SOURCES_FILE),
   /** As the worker reads them: `archive reconcile-jobs` judges ingests as the workers' reconciler does. */
@@ -24,8 +27,21 @@ export const cliEnv = z.object({
 });
 export type CliConfig = z.infer<typeof cliEnv>;
 
+/**
+ * The shell's language as POSIX ranks its variables (LC_ALL, then LC_MESSAGES, then LANG): zh* → zh-CN,
+ * en* → en; C, POSIX, unset or any other language → zh-CN, the product's default (its readers are Chinese
+ * records officers, whose servers often run with LANG=C).
+ */
+export function systemLocale(env: Record<string, string | undefined>): Locale {
+  const tag = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((value) => value !== undefined && value !== '')?.toLowerCase() ?? '';
+  if (tag.startsWith('en')) return 'en';
+  if (tag.startsWith('zh')) return 'zh-CN';
+  return DEFAULT_LOCALE;
+}
+
 export function loadCliConfig(env: Record<string, string | undefined> = process.env): CliConfig {
-  return loadConfig(cliEnv, env);
+  // ARCHIVE_LOCALE, when set, wins and must name a locale the catalogue has; the shell's is only a fallback.
+  return loadConfig(cliEnv, { ...env, ARCHIVE_LOCALE: env.ARCHIVE_LOCALE || systemLocale(env) });
 }
 
 export function recoverySettingsOf(config: Pick<CliConfig, 'STAGE_DEADLINES' | 'RECONCILE_GRACE_MS' | 'RECONCILE_MAX_RECOVERIES'>): RecoverySettings {

@@ -1,5 +1,6 @@
 export { auditVerify } from './commands/auditVerify.ts';
 export type { AuditReport } from './commands/auditVerify.ts';
-export { awaitOutcomes, ingestTable } from './commands/ingests.ts';
+export { awaitOutcomes, ingestTable, outcomeSummary, sourceOutcomes } from './commands/ingests.ts';
 export { cliEnv, loadCliConfig } from './config.ts';
 export { displayWidth, formatTable } from './table.ts';
+export { rebuildCatalogCommand, summaryLines } from './commands/rebuildCatalog.ts';

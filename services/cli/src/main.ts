@@ -9,6 +9,8 @@
  *   archive replay <ingest | document id> [--from start]       replay a failed ingest
  *   archive replay --bulk [--stage S] [--error-class E] [--source S] [--since T] [--until T] [--dry-run] [--rate N]
  *   archive review settle <ingest id> --file WS:D30 | --retry | --exclude "why" | --quarantine "why"
+ *   archive proposals [list] [--all] | proposals show <id> [--json] | proposals accept <id> [--note why] | proposals reject <id> --note why
+ *                                                 rules learned from the review queue: list, dry run, accept into a new schedule version, reject
  *   archive reconcile-jobs                         one reconciler pass: put ingests whose stage job was lost back at their stage
  *   archive reconcile --source S --since T --until T [--json]
  *                                                 completeness (应归尽归): what the OA finalized in the period that the
@@ -21,6 +23,11 @@
  *   archive callbacks [summary] | callbacks list [--state dead|pending|delivered] [--source S]
  *   archive callbacks redrive <id> … | callbacks redrive --all [--source S] [--note why]
  *                                                 callbacks to the OA: what waits, the dead letters, re-drive them (audited)
+ *   archive rebuild-catalog --into <database url>   rebuild an empty catalog from the archive bucket (resumes when run again)
+ *   archive disposition due [--as-of D] [--state S|all] | decide <ingest | 档号> --decision retain|permanent|transfer|destroy --reason R [--years N]
+ *   archive disposition destroy <ingest | 档号>[,…] | --all  |  disposition register --csv|--pdf [--since D] [--until D] [--out FILE]
+ *   archive holds [list] [--all] | holds create --name N --reason R [--ingest a,b] [--code 档号,…] [--class WS/2015/D10,…] | holds lift --name N --reason R
+ *                                                 到期鉴定 and holds (docs/custody.md, "Disposition and holds")
  *   archive await --documents a,b [--source S] [--timeout 120]
  *                                                 wait until the documents have an outcome; without --documents, reads
  *                                                 ids or the simulator's JSON lines on stdin (each with its source)
@@ -31,20 +38,24 @@ import { auditEventsOf, Catalog, characterizationsOf, classificationOf, createPo
 import { loadSchedule } from '@oa-archive/classify';
 import { s3SettingsOf } from '@oa-archive/config';
 import { INGEST_STATUSES, type IngestStatus } from '@oa-archive/contracts';
+import { translator } from '@oa-archive/messages';
 import { createS3Client, ObjectStore } from '@oa-archive/storage';
 import { anchorAuditChain } from '@oa-archive/pipeline';
 import { auditVerify } from './commands/auditVerify.ts';
 import { classifyDryRun } from './commands/classifyDryRun.ts';
 import { kafkaRepairCommand, replayCommand, reviewCommand, tokenCommand } from './commands/operate.ts';
-import { awaitOutcomes, ingestTable } from './commands/ingests.ts';
+import { awaitOutcomes, ingestTable, outcomeSummary, sourceOutcomes } from './commands/ingests.ts';
 import { reconcileJobsCommand } from './commands/recovery.ts';
 import { reconcileCommand } from './commands/completeness.ts';
 import { fixityCommand } from './commands/fixity.ts';
 import { callbacksCommand } from './commands/callbacks.ts';
+import { dispositionCommand, holdsCommand } from './commands/disposition.ts';
+import { proposalsCommand } from './commands/proposals.ts';
+import { rebuildCatalogCommand } from './commands/rebuildCatalog.ts';
 import { loadCliConfig, type CliConfig } from './config.ts';
 
 const USAGE =
-  'usage: archive migrate | audit verify [--read-back] | audit anchor | ingests [--status S] [--source S] | show <id> | classify [--schedule file] | replay … | review settle … | reconcile-jobs | reconcile --source S --since T --until T | fixity [--all|--ingest a,b|--since T] | token create|revoke … | callbacks [list|redrive] … | await --documents a,b\n';
+  'usage: archive migrate | audit verify [--read-back] | audit anchor | ingests [--status S] [--source S] | show <id> | classify [--schedule file] | replay … | review settle … | proposals [list|show|accept|reject] … | reconcile-jobs | reconcile --source S --since T --until T | fixity [--all|--ingest a,b|--since T] | disposition due|decide|destroy|register … | holds [list|create|lift] … | token create|revoke … | callbacks [list|redrive] … | rebuild-catalog --into URL | await --documents a,b\n';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -76,6 +87,16 @@ const { positionals, values } = parseArgs({
     all: { type: 'boolean', default: false },
     ingest: { type: 'string' },
     state: { type: 'string' },
+    'as-of': { type: 'string' },
+    decision: { type: 'string' },
+    reason: { type: 'string' },
+    years: { type: 'string' },
+    csv: { type: 'boolean', default: false },
+    pdf: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    code: { type: 'string' },
+    class: { type: 'string' },
+    into: { type: 'string' },
   },
 });
 const [command, sub] = positionals;
@@ -89,10 +110,12 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 /** The dry run needs no database or store: it must run on a records officer's laptop. */
 async function classifyCommand(): Promise<number> {
   const schedule = await loadSchedule(values.schedule ?? process.env.RETENTION_SCHEDULE);
-  const { lines, invalid, outcomes } = await classifyDryRun(process.stdin, process.stdout, schedule);
+  const { lines, invalid, outcomes, unknownDocumentTypes } = await classifyDryRun(process.stdin, process.stdout, schedule);
   const counts = Object.entries(outcomes).map(([o, n]) => `${o} ${n}`);
   if (invalid) counts.push(`INVALID ${invalid}`);
   process.stderr.write(`${lines} documents, schedule ${schedule.version}: ${counts.join(' · ')}\n`);
+  const unknown = Object.entries(unknownDocumentTypes).map(([t, n]) => `${t} (${n})`);
+  if (unknown.length > 0) process.stderr.write(`文种 the schedule does not know (add them to its documentTypes table): ${unknown.join(', ')}\n`);
   return invalid > 0 ? 1 : 0;
 }
 
@@ -105,7 +128,7 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
   if (command === 'audit' && sub === 'verify') {
     const s3 = createS3Client(s3SettingsOf(config));
     try {
-      const report = await auditVerify(catalog, new ObjectStore(s3), { readBack: values['read-back'], anchorBucket: config.S3_ARCHIVE_BUCKET });
+      const report = await auditVerify(catalog, new ObjectStore(s3), { readBack: values['read-back'], anchorBucket: config.S3_ARCHIVE_BUCKET, locale: config.ARCHIVE_LOCALE });
       report.lines.forEach((line) => out(line));
       return report.ok ? 0 : 1;
     } finally {
@@ -127,7 +150,7 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
     if (status && !INGEST_STATUSES.includes(status as IngestStatus)) throw new Error(`--status must be one of ${INGEST_STATUSES.join(', ')}`);
     const ingests = await catalog.listIngests({ ...(status ? { status: status as IngestStatus } : {}), ...(values.source ? { source: values.source } : {}), limit: Number(values.limit) });
     out(await ingestTable(catalog, ingests, config.ARCHIVE_LOCALE));
-    out(`\n${Object.entries(await catalog.countByStatus(values.source)).map(([s, n]) => `${s} ${n}`).join(' · ') || 'no ingests yet'}`);
+    out(`\n${Object.entries(await catalog.countByStatus(values.source)).map(([s, n]) => `${s} ${n}`).join(' · ') || translator(config.ARCHIVE_LOCALE)('cli.ingests.none')}`);
     return 0;
   }
   if (command === 'show' && sub) {
@@ -154,10 +177,13 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
     return 0;
   }
   if (command === 'token') return tokenCommand(catalog, sub, values, out);
-  if (command === 'callbacks') return callbacksCommand(catalog, sub, positionals.slice(2), values, values.as ?? process.env.USER ?? 'cli', out);
+  if (command === 'callbacks') return callbacksCommand(catalog, sub, positionals.slice(2), values, values.as ?? process.env.USER ?? 'cli', out, config.ARCHIVE_LOCALE);
   if (command === 'redrive' || command === 'reconsume') return kafkaRepairCommand(config, catalog, command, values, out);
   if (command === 'replay') return replayCommand(config, catalog, sub, values, out);
   if (command === 'review') return reviewCommand(config, catalog, sub, positionals[2], values, out);
+  if (command === 'proposals') return proposalsCommand(config, catalog, sub, positionals[2], values, values.as ?? process.env.USER ?? 'cli', out);
+  if (command === 'disposition') return dispositionCommand(config, catalog, sub, positionals[2], values, out);
+  if (command === 'holds') return holdsCommand(config, catalog, sub, values, out);
   if (command === 'fixity') return fixityCommand(config, catalog, sub, positionals[2], values, out);
   if (command === 'reconcile') return reconcileCommand(config, catalog, values, out);
   if (command === 'reconcile-jobs') return reconcileJobsCommand(config, catalog, values.as ?? process.env.USER ?? 'cli', out);
@@ -192,11 +218,9 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
     out(await ingestTable(catalog, done, config.ARCHIVE_LOCALE));
     if (bySource.size > 1) {
       // Per source (one per way in, in the demo): how many arrived and how they ended.
-      for (const [source, ingests] of Map.groupBy(done, (i) => i.source)) {
-        const outcomes = [...Map.groupBy(ingests, (i) => i.status)].map(([status, list]) => `${status} ${list.length}`).join(' · ');
-        out(`${source.padEnd(14)} ${String(ingests.length).padStart(3)} documents: ${outcomes}`);
-      }
+      for (const [source, ingests] of Map.groupBy(done, (i) => i.source)) out(sourceOutcomes(source, ingests, config.ARCHIVE_LOCALE));
     }
+    out(outcomeSummary(done, config.ARCHIVE_LOCALE));
     return done.every((i) => i.status !== 'FAILED') ? 0 : 1;
   }
   process.stderr.write(USAGE);
@@ -206,6 +230,10 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
 try {
   if (command === 'classify') {
     process.exitCode = await classifyCommand();
+  } else if (command === 'rebuild-catalog') {
+    // Into another database than DATABASE_URL's, which is never migrated or touched here.
+    const schedule = await loadSchedule(values.schedule ?? process.env.RETENTION_SCHEDULE);
+    process.exitCode = await rebuildCatalogCommand(loadCliConfig(), values.into, schedule.agency.fonds, `cli:${values.as ?? process.env.USER ?? 'cli'}`, out);
   } else {
     const config = loadCliConfig();
     const catalog = new Catalog(createPool(config.DATABASE_URL, 4));

@@ -38,6 +38,8 @@ beforeAll(async () => {
     S3_SECRET_ACCESS_KEY: s3Settings.secretAccessKey,
     S3_ARCHIVE_BUCKET: buckets[0]!,
     LOG_LEVEL: 'silent',
+    // The assertions read the English report; the CLI otherwise speaks the shell's language.
+    ARCHIVE_LOCALE: 'en',
   };
 });
 

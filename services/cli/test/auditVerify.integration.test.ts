@@ -34,7 +34,7 @@ afterAll(async () => {
 
 describe('archive audit verify', () => {
   it('passes when the chain is intact and every archive object matches the catalog', async () => {
-    const report = await auditVerify(db.catalog, store, { readBack: true });
+    const report = await auditVerify(db.catalog, store, { readBack: true, locale: 'en' });
     expect(report.ok).toBe(true);
     expect(report.lines.join('\n')).toMatch(/audit chain intact: 1 events/);
     expect(report.lines.join('\n')).toMatch(/matching the catalog: 2 of 2 \(read back and hashed\)/);
@@ -42,16 +42,20 @@ describe('archive audit verify', () => {
 
   it('names an archive object that has gone missing', async () => {
     await store.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'doc/2' }));
-    const report = await auditVerify(db.catalog, store, { readBack: false });
+    const report = await auditVerify(db.catalog, store, { readBack: false, locale: 'en' });
     expect(report.ok).toBe(false);
     expect(report.lines).toContain(`MISSING s3://${bucket}/doc/2 (ingest ing_verify, component 2)`);
+    // In Chinese the sentence is translated; the address and the ingest id stay as they are.
+    const zh = await auditVerify(db.catalog, store, { readBack: false, locale: 'zh-CN' });
+    expect(zh.lines).toContain(`缺失 s3://${bucket}/doc/2（归档编号 ing_verify，第2个组件）`);
+    expect(zh.lines).toContain('与目录一致的存档对象：1/2（仅比对大小；加 --read-back 可读回并计算每个对象的摘要）');
   });
 
   it('counts a bag planned for an ingest that is not FILED apart, not as missing', async () => {
     // The package stage records the bag before deposit; an ingest that failed part-way through deposit
     // has some or none of its objects in the store until a replay finishes them.
     await recordAip(db.catalog.pool, 'ing_verify', 'A182/2025/WS/D30/unfinished', [{ path: 'bagit.txt', kind: 'tag', stagingKey: 'ing_verify/bag/bagit.txt', size: 55, sha256: 'f'.repeat(64), sm3: 'e'.repeat(64) }]);
-    const report = await auditVerify(db.catalog, store, { readBack: false });
+    const report = await auditVerify(db.catalog, store, { readBack: false, locale: 'en' });
     expect(report.lines).toContain('bags planned but not filed (their ingest failed or waits; a replay completes them): 1');
     expect(report.lines.filter((l) => l.includes('unfinished'))).toEqual([]);
   });

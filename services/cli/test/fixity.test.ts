@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixitySettingsOf, replicaS3SettingsOf } from '@oa-archive/config';
 import { loadCliConfig } from '../src/config.ts';
+import type { AipAuditReport } from '@oa-archive/pipeline';
 import { auditSelectionOf, fixityTable } from '../src/commands/fixity.ts';
 
 describe('archive fixity', () => {
@@ -13,7 +14,7 @@ describe('archive fixity', () => {
   });
 
   it('prints one row per copy, with what failed and what was repaired', () => {
-    const table = fixityTable([
+    const reports: AipAuditReport[] = [
       {
         ingestId: 'ing-1',
         prefix: 'WS/2026/BGS/Y/X-1',
@@ -25,10 +26,15 @@ describe('archive fixity', () => {
         ],
         repairs: [{ copy: 'primary', path: 'data/x.pdf', action: 'restored', detail: '' }],
       },
-    ]).split('\n');
-    expect(table[0]).toMatch(/^ingest\s+copy\s+result\s+objects\s+failed\s+findings\s+repairs\s+next audit$/);
-    expect(table[2]).toMatch(/^ing-1\s+primary\s+FAILED\s+12\s+1\s+data\/x\.pdf: missing\s+data\/x\.pdf: restored\s+2027-03-01$/);
+    ];
+    const table = fixityTable(reports, { locale: 'en', timeZone: 'UTC' }).split('\n');
+    expect(table[0]).toMatch(/^ingest\s+copy\s+outcome\s+objects checked\s+objects failed\s+findings\s+repairs\s+next audit$/);
+    expect(table[2]).toMatch(/^ing-1\s+primary\s+failed\s+12\s+1\s+data\/x\.pdf: missing\s+data\/x\.pdf: restored\s+2027-03-01$/);
     expect(table[3]).toMatch(/^ing-1\s+replica\s+intact\s+12\s+0\s+2027-03-01$/);
+    // zh-CN by default in the CLI; the next audit is the agency's day (23:30 UTC on 28 February is 1 March in Shanghai).
+    const zh = fixityTable([{ ...reports[0]!, nextAuditAt: new Date('2027-02-28T23:30:00Z') }], { locale: 'zh-CN', timeZone: 'Asia/Shanghai' }).split('\n');
+    expect(zh[0]).toMatch(/^归档编号\s+副本\s+结果\s+检测对象数\s+不符对象数\s+发现的问题\s+修复\s+下次检测$/);
+    expect(zh[2]).toMatch(/^ing-1\s+primary\s+不符\s+12\s+1\s+.*2027-03-01$/);
   });
 
   it('audits every 90 days at 20 MiB/s by default, with replication off until a replica bucket is named', () => {

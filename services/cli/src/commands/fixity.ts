@@ -1,5 +1,6 @@
 import type { AuditSelection, Catalog } from '@oa-archive/catalog';
 import { fixitySettingsOf, replicaS3SettingsOf, s3SettingsOf } from '@oa-archive/config';
+import { formatDate, formatDateTime, translator, type Locale } from '@oa-archive/messages';
 import { createLogger } from '@oa-archive/observability';
 import { fixityPremisXml, runFixityAudits, runReplication, type AipAuditReport, type CustodyDeps } from '@oa-archive/pipeline';
 import { createS3Client, ObjectStore } from '@oa-archive/storage';
@@ -18,24 +19,29 @@ export function auditSelectionOf(values: { all?: boolean; ingest?: string; since
   return { kind: 'due' };
 }
 
-/** One row per copy audited: the table `archive fixity` prints. */
-export function fixityTable(reports: AipAuditReport[]): string {
+/** One row per copy audited: the table `archive fixity` prints, in the reader's language, dates the agency's. */
+export function fixityTable(reports: AipAuditReport[], view: { locale: Locale; timeZone: string }): string {
+  const t = translator(view.locale);
   const rows = reports.flatMap((r) =>
     r.copies.map((c) => {
       const repairs = r.repairs.filter((x) => x.copy === c.copy);
       return [
         r.ingestId,
         c.copy,
-        c.findings.length ? 'FAILED' : 'intact',
+        c.findings.length ? t('fixity.outcome.failed') : t('fixity.outcome.intact'),
         String(c.objectsChecked),
         String(new Set(c.findings.map((f) => f.path)).size),
         c.findings.map((f) => `${f.path}: ${f.problem}`).join('; '),
         repairs.map((x) => `${x.path}: ${x.action}`).join('; '),
-        r.nextAuditAt.toISOString().slice(0, 10),
+        formatDate(r.nextAuditAt, view.timeZone),
       ];
     }),
   );
-  return formatTable(['ingest', 'copy', 'result', 'objects', 'failed', 'findings', 'repairs', 'next audit'], rows, 70);
+  return formatTable(
+    [t('cli.col.ingest'), t('cli.fixity.col.copy'), t('fixity.col.outcome'), t('fixity.col.checked'), t('fixity.col.failed'), t('fixity.col.findings'), t('cli.fixity.col.repairs'), t('fixity.col.nextAudit')],
+    rows,
+    70,
+  );
 }
 
 function custodyDeps(config: CliConfig, catalog: Catalog, bytesPerSecond: string | undefined): { deps: CustodyDeps; close(): void } {
@@ -74,20 +80,32 @@ export async function fixityCommand(config: CliConfig, catalog: Catalog, sub: st
     process.stderr.write(`${events} fixity-check event(s)\n`);
     return 0;
   }
+  const view = { locale: config.ARCHIVE_LOCALE, timeZone: config.AGENCY_TIME_ZONE };
+  const t = translator(view.locale);
   const { deps, close } = custodyDeps(config, catalog, values.rate);
   const actor = `cli:${values.as ?? process.env.USER ?? 'operator'}`;
   try {
     if (sub === 'replicate') {
       if (!deps.replica) throw new Error('replication is off: set REPLICA_S3_BUCKET (and REPLICA_S3_ENDPOINT and credentials for another store)');
       const reports = await runReplication(deps, { actor, ...(values.ingest ? { ingestIds: values.ingest.split(',') } : {}) });
-      out(formatTable(['ingest', 'state', 'detail'], reports.map((r) => [r.ingestId, r.state, r.state === 'replicated' ? `${r.objects} objects, ${r.written} written` : `${r.reason}; retry after ${r.retryAt.toISOString()}`]), 90));
+      out(
+        formatTable(
+          [t('cli.col.ingest'), t('replication.col.state'), t('cli.fixity.col.detail')],
+          reports.map((r) => [
+            r.ingestId,
+            t(`replication.state.${r.state}` as 'replication.state.failed'),
+            r.state === 'replicated' ? t('cli.replication.done', { objects: r.objects, written: r.written }) : t('cli.replication.retry', { reason: r.reason, at: formatDateTime(r.retryAt, view.timeZone) }),
+          ]),
+          90,
+        ),
+      );
       return reports.some((r) => r.state === 'failed') ? 1 : 0;
     }
     if (sub !== undefined) throw new Error(`unknown: archive fixity ${sub} (use: archive fixity [--all|--ingest a,b|--since T] | replicate | premis <ingest>)`);
     const reports = await runFixityAudits(deps, auditSelectionOf(values), { actor });
-    out(reports.length ? fixityTable(reports) : 'no AIP to audit (none due; use --all, --ingest or --since to audit others)');
+    out(reports.length ? fixityTable(reports, view) : t('cli.fixity.none'));
     const failed = reports.filter((r) => r.outcome === 'failed').length;
-    out(`\n${reports.length} AIP(s) audited: ${reports.length - failed} intact, ${failed} failed`);
+    out(`\n${t('cli.fixity.summary', { count: reports.length, intact: reports.length - failed, failed })}`);
     return failed > 0 ? 1 : 0;
   } finally {
     close();

@@ -34,6 +34,26 @@ export async function ingestTable(catalog: Catalog, ingests: IngestRecord[], loc
   return formatTable([t('cli.col.document'), t('cli.col.title'), t('cli.col.status'), t('cli.col.referenceCode'), t('cli.col.where')], rows, 76);
 }
 
+/** The outcomes a batch can end in, in the order a records officer reads them. */
+const OUTCOME_STATUSES = ['FILED', 'EXCLUDED', 'REVIEW', 'QUARANTINED', 'FAILED'] as const satisfies readonly IngestStatus[];
+
+/**
+ * How a batch ended, every kind of outcome named, a zero included, so a missing kind shows:
+ * 本批结果：已归档 18 · 不归档 5 · 待鉴定 3 · 已隔离 1 · 失败 0.
+ */
+export function outcomeSummary(ingests: readonly IngestRecord[], locale: Locale = 'zh-CN'): string {
+  const t = translator(locale);
+  const counts = OUTCOME_STATUSES.map((status) => `${t(`status.${status}`)} ${ingests.filter((i) => i.status === status).length}`);
+  return t('cli.await.outcomes', { count: ingests.length, outcomes: counts.join(' · ') });
+}
+
+/** One source's share of a batch (one per way in, in the demo): how many arrived and how they ended. */
+export function sourceOutcomes(source: string, ingests: readonly IngestRecord[], locale: Locale = 'zh-CN'): string {
+  const t = translator(locale);
+  const outcomes = [...Map.groupBy(ingests, (i) => i.status)].map(([status, list]) => `${t(`status.${status}`)} ${list.length}`).join(' · ');
+  return `${source.padEnd(14)} ${t('cli.await.source', { count: String(ingests.length).padStart(3), outcomes })}`;
+}
+
 /** Waits until the given documents of a source have an outcome; returns them, or throws on timeout. */
 export async function awaitOutcomes(catalog: Catalog, options: { source: string; documentIds: string[]; timeoutMs: number; onProgress?: (done: number) => void }): Promise<IngestRecord[]> {
   const deadline = Date.now() + options.timeoutMs;

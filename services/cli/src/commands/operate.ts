@@ -5,7 +5,8 @@ import { createKafka, reconsumeWindow, redriveDeadLetters } from '@oa-archive/ka
 import { createLogger } from '@oa-archive/observability';
 import { createApiToken, revokeApiToken, ROLES, type Catalog, type Role } from '@oa-archive/catalog';
 import { loadSchedule, RETENTIONS, type Retention } from '@oa-archive/classify';
-import { isStage } from '@oa-archive/contracts';
+import { isStage, STAGES } from '@oa-archive/contracts';
+import { describeFailure, isMessageCode, translator, type Locale, type Translate } from '@oa-archive/messages';
 import { replayBulk, replayIngest, settleReview, StageQueues, type ReviewDecision } from '@oa-archive/pipeline';
 import type { CliConfig } from '../config.ts';
 
@@ -13,12 +14,24 @@ type Values = Record<string, string | boolean | undefined>;
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
 
 /** A date option, or a message naming the option when it is not one. */
-function dateOption(values: Values, name: string): Date | undefined {
+function dateOption(values: Values, name: string, t: Translate): Date | undefined {
   const text = str(values[name]);
   if (text === undefined) return undefined;
   const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new Error(`--${name} "${text}" is not a date (e.g. 2025-06-01 or 2025-06-01T08:00:00+08:00)`);
+  if (Number.isNaN(date.getTime())) throw new Error(t('cli.option.notDate', { option: name, value: text }));
   return date;
+}
+
+/** A code's word in the reader's language (`stage.fetch` → 获取), else the code itself. */
+const labelOf = (t: Translate, prefix: 'stage' | 'outcome', code: string) => {
+  const key = `${prefix}.${code}`;
+  return isMessageCode(key) ? t(key) : code;
+};
+
+/** A stored failure reason: its meaning in the reader's language, then the original message as evidence. */
+export function failureText(reason: string | null | undefined, locale: Locale): string {
+  const described = describeFailure(reason, locale);
+  return described ? translator(locale)('cli.failure', { ...described }) : '';
 }
 
 /** A progress bar on stderr, so stdout stays the result. */
@@ -61,26 +74,27 @@ export async function tokenCommand(catalog: Catalog, sub: string | undefined, va
 }
 
 export async function replayCommand(config: CliConfig, catalog: Catalog, target: string | undefined, values: Values, out: (line: string) => void): Promise<number> {
+  const t = translator(config.ARCHIVE_LOCALE);
   const from = str(values.from) === 'start' ? 'start' : 'failed';
   return withQueues(config, async (queues) => {
     if (!values.bulk) {
       if (!target) throw new Error('usage: archive replay <ingest id | document id> [--from start] | archive replay --bulk [filters] [--dry-run]');
       const { rows } = await catalog.pool.query<{ ingest_id: string }>(`SELECT ingest_id FROM ingests WHERE (ingest_id = $1 OR document_id = $1) AND status = 'FAILED'`, [target]);
-      if (rows.length === 0) throw new Error(`no FAILED ingest with id or document id "${target}"`);
+      if (rows.length === 0) throw new Error(t('cli.replay.noFailed', { id: target }));
       for (const { ingest_id } of rows) {
         const result = await replayIngest({ catalog, queues }, ingest_id, { from, actor: actor(values) });
-        out(`${result.ingestId}: replaying from ${result.stage}`);
+        out(t('cli.replay.started', { ingest: result.ingestId, stage: labelOf(t, 'stage', result.stage) }));
       }
       return 0;
     }
     const stage = str(values.stage);
-    if (stage && !isStage(stage)) throw new Error(`--stage ${stage} is not a stage`);
+    if (stage && !isStage(stage)) throw new Error(t('cli.replay.notStage', { stage, stages: STAGES.join(', ') }));
     const filter = {
       ...(stage && isStage(stage) ? { stage } : {}),
       ...(str(values['error-class']) ? { errorClass: str(values['error-class'])! } : {}),
       ...(str(values.source) ? { source: str(values.source)! } : {}),
-      ...(dateOption(values, 'since') ? { since: dateOption(values, 'since')! } : {}),
-      ...(dateOption(values, 'until') ? { until: dateOption(values, 'until')! } : {}),
+      ...(dateOption(values, 'since', t) ? { since: dateOption(values, 'since', t)! } : {}),
+      ...(dateOption(values, 'until', t) ? { until: dateOption(values, 'until', t)! } : {}),
     };
     const result = await replayBulk({ catalog, queues }, filter, {
       from,
@@ -90,27 +104,32 @@ export async function replayCommand(config: CliConfig, catalog: Catalog, target:
       onProgress: (done, total) => process.stderr.write(`\r${progressBar(done, total)}`),
     });
     if (!values['dry-run']) process.stderr.write('\n');
-    for (const ingest of result.matched) out(`${ingest.ingestId}  ${ingest.documentId}  ${ingest.failedStage}  ${ingest.failureReason}`);
-    out(values['dry-run'] ? `${result.matched.length} would be replayed (dry run)` : `${result.replayed.length} replayed, ${result.refused.length} refused${result.refused.map((r) => `\n  ${r.ingestId}: ${r.reason}`).join('')}`);
+    for (const ingest of result.matched) {
+      out(`${ingest.ingestId}  ${ingest.documentId}  ${ingest.failedStage ? labelOf(t, 'stage', ingest.failedStage) : ''}  ${failureText(ingest.failureReason, config.ARCHIVE_LOCALE)}`);
+    }
+    if (values['dry-run']) out(t('cli.replay.dryRun', { count: result.matched.length }));
+    else [t('cli.replay.done', { replayed: result.replayed.length, refused: result.refused.length }), ...result.refused.map((r) => t('cli.replay.refused', { ingest: r.ingestId, reason: r.reason }))].forEach((line) => out(line));
     return result.refused.length ? 1 : 0;
   });
 }
 
 export async function reviewCommand(config: CliConfig, catalog: Catalog, sub: string | undefined, target: string | undefined, values: Values, out: (line: string) => void): Promise<number> {
+  const t = translator(config.ARCHIVE_LOCALE);
   if (sub !== 'settle' || !target) throw new Error('usage: archive review settle <ingest id> (--file WS:D30 | --retry | --exclude "why" | --quarantine "why") [--note ...]');
   let decision: ReviewDecision;
   if (str(values.file)) {
     const [category, retention] = str(values.file)!.split(':');
-    if (!category || !RETENTIONS.includes(retention as Retention)) throw new Error('--file takes CATEGORY:RETENTION, e.g. WS:D30');
+    if (!category || !RETENTIONS.includes(retention as Retention)) throw new Error(t('cli.review.fileFormat'));
     decision = { action: 'file', category, retention: retention as Retention, ...(str(values.note) ? { note: str(values.note)! } : {}) };
   } else if (values.retry === true) decision = { action: 'retry', ...(str(values.note) ? { note: str(values.note)! } : {}) };
   else if (str(values.exclude)) decision = { action: 'exclude', note: str(values.exclude)! };
   else if (str(values.quarantine)) decision = { action: 'quarantine', note: str(values.quarantine)! };
-  else throw new Error('say --file CATEGORY:RETENTION, --retry (run the stage it waits at again), --exclude "why" or --quarantine "why"');
+  else throw new Error(t('cli.review.decisionNeeded'));
   const schedule = await loadSchedule(config.RETENTION_SCHEDULE);
   return withQueues(config, async (queues) => {
     const result = await settleReview({ catalog, queues, schedule }, target, decision, actor(values));
-    out(`${target}: waited after ${result.waitedAt}; ${result.outcome}${result.referenceCode ? ` ${result.referenceCode}` : ''}, continuing at ${result.next}`);
+    const said = { ingest: target, waitedAt: labelOf(t, 'stage', result.waitedAt), outcome: labelOf(t, 'outcome', result.outcome), next: labelOf(t, 'stage', result.next) };
+    out(result.referenceCode ? t('cli.review.settledFiled', { ...said, referenceCode: result.referenceCode }) : t('cli.review.settled', said));
     return 0;
   });
 }
@@ -123,8 +142,9 @@ export async function kafkaRepairCommand(config: CliConfig, catalog: Catalog, co
     const limit = str(values.limit) ? Number(str(values.limit)) : undefined;
     payload = { topic: config.KAFKA_TOPIC_DEAD_LETTER, ...(await redriveDeadLetters(kafka, { deadLetterTopic: config.KAFKA_TOPIC_DEAD_LETTER, ...(limit ? { limit } : {}) })) };
   } else {
-    const since = dateOption(values, 'since');
-    const until = dateOption(values, 'until');
+    const t = translator(config.ARCHIVE_LOCALE);
+    const since = dateOption(values, 'since', t);
+    const until = dateOption(values, 'until', t);
     if (!since || !until) throw new Error('usage: archive reconsume --since <time> --until <time>');
     if (since >= until) throw new Error('--since must be before --until');
     payload = { topic: config.KAFKA_TOPIC_FINALIZED, since: since.toISOString(), until: until.toISOString(), ...(await reconsumeWindow(kafka, { topic: config.KAFKA_TOPIC_FINALIZED, since, until })) };
