@@ -4,7 +4,7 @@ import { ConversionError } from './errors.ts';
 import { ffmpegConvert, isFfmpegTarget } from './ffmpeg.ts';
 import { ghostscriptToPdfA } from './ghostscript.ts';
 import { LibreOfficePool } from './libreofficePool.ts';
-import type { ConversionPolicy, ConversionTarget, ConversionTool } from './policy.ts';
+import { TARGET_OUTPUTS, type ConversionPolicy, type ConversionTarget, type ConversionTool } from './policy.ts';
 import { toolVersion } from './process.ts';
 
 export interface ConversionResult {
@@ -16,17 +16,6 @@ export interface ConversionResult {
   target: ConversionTarget;
   ms: number;
 }
-
-const EXTENSIONS: Record<ConversionTarget, string> = {
-  'PDF/A-1b': 'pdf',
-  'PDF/A-2b': 'pdf',
-  'PDF/A-3b': 'pdf',
-  PNG: 'png',
-  TIFF: 'tif',
-  WAV: 'wav',
-  MP3: 'mp3',
-  MP4: 'mp4',
-};
 
 /**
  * Runs the tools the conversion policy names: a pool of warm LibreOffice instances, Ghostscript
@@ -66,7 +55,7 @@ export class Converter {
   async convert(args: { input: string; outputDir: string; stem: string; tool: ConversionTool; target: ConversionTarget; signal?: AbortSignal }): Promise<ConversionResult> {
     args.signal?.throwIfAborted();
     await mkdir(args.outputDir, { recursive: true });
-    const output = path.join(args.outputDir, `${args.stem}.${EXTENSIONS[args.target]}`);
+    const output = path.join(args.outputDir, `${args.stem}.${TARGET_OUTPUTS[args.target].extension}`);
     const started = performance.now();
     let options: string[];
     const part = Number(args.target.match(/^PDF\/A-(\d)/)?.[1] ?? 2) as 1 | 2 | 3;

@@ -6,7 +6,7 @@ export { LibreOfficePool } from './libreofficePool.ts';
 export { PdfAValidatorError, VeraPdf } from './veraPdf.ts';
 export type { PdfAFailure, PdfAVerdict, VeraPdfOptions } from './veraPdf.ts';
 export type { PoolOptions } from './libreofficePool.ts';
-export { CONVERSION_TARGETS, conversionPolicySchema, DEFAULT_POLICY_PATH, formatMatches, isAccepted, loadConversionPolicy, planFor, PolicyError } from './policy.ts';
+export { CONVERSION_TARGETS, conversionPolicySchema, mediaTypeOfTarget, TARGET_OUTPUTS, DEFAULT_POLICY_PATH, formatMatches, isAccepted, loadConversionPolicy, planFor, PolicyError } from './policy.ts';
 export type { ConversionPlan, ConversionPolicy, ConversionRule, ConversionTarget, ConversionTool } from './policy.ts';
 export { htmlToPdfA } from './htmlToPdf.ts';
 export { closeTextExtraction, DEFAULT_TEXT_LIMITS, extractPdfText, foldWhitespace } from './textExtract.ts';

@@ -7,6 +7,23 @@ const formatList = z.array(z.string().min(1)).min(1);
 
 export const CONVERSION_TARGETS = ['PDF/A-1b', 'PDF/A-2b', 'PDF/A-3b', 'PNG', 'TIFF', 'WAV', 'MP3', 'MP4'] as const;
 export type ConversionTarget = (typeof CONVERSION_TARGETS)[number];
+
+/** What each target produces: the file's extension and its media type (served as such, e.g. by the console's preview). */
+export const TARGET_OUTPUTS: Record<ConversionTarget, { extension: string; mediaType: string }> = {
+  'PDF/A-1b': { extension: 'pdf', mediaType: 'application/pdf' },
+  'PDF/A-2b': { extension: 'pdf', mediaType: 'application/pdf' },
+  'PDF/A-3b': { extension: 'pdf', mediaType: 'application/pdf' },
+  PNG: { extension: 'png', mediaType: 'image/png' },
+  TIFF: { extension: 'tif', mediaType: 'image/tiff' },
+  WAV: { extension: 'wav', mediaType: 'audio/wav' },
+  MP3: { extension: 'mp3', mediaType: 'audio/mpeg' },
+  MP4: { extension: 'mp4', mediaType: 'video/mp4' },
+};
+
+/** The media type a recorded target produces; undefined for a name that is no target (an older policy's, say). */
+export function mediaTypeOfTarget(target: string): string | undefined {
+  return (TARGET_OUTPUTS as Record<string, { mediaType: string } | undefined>)[target]?.mediaType;
+}
 export type ConversionTool = 'libreoffice' | 'ghostscript' | 'ffmpeg';
 
 const ruleSchema = z.discriminatedUnion('action', [

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isAccepted, loadConversionPolicy, planFor, PolicyError, type ConversionPolicy } from '../src/index.ts';
+import { CONVERSION_TARGETS, isAccepted, loadConversionPolicy, mediaTypeOfTarget, planFor, PolicyError, type ConversionPolicy } from '../src/index.ts';
 
 let policy: ConversionPolicy;
 beforeAll(async () => {
@@ -39,6 +39,11 @@ describe('conversion policy registry (default)', () => {
 
   it('sends a format no rule names to review, saying so', () => {
     expect(planFor(policy, { formatName: 'XML' })).toMatchObject({ action: 'review', reason: expect.stringMatching(/no conversion rule for XML/) });
+  });
+
+  it('names the media type each target produces, and none for a name that is no target', () => {
+    expect(CONVERSION_TARGETS.map((target) => mediaTypeOfTarget(target))).toEqual(['application/pdf', 'application/pdf', 'application/pdf', 'image/png', 'image/tiff', 'audio/wav', 'audio/mpeg', 'video/mp4']);
+    expect(mediaTypeOfTarget('PDF/A-4')).toBeUndefined();
   });
 
   it('knows which formats are accepted for preservation', () => {
