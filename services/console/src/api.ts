@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { appendAuditEvent, callbackDeliveryOf, CALLBACK_STATES, classificationOf, inTransaction, redriveCallbackDeliveries, reviewQueue, searchIngests, timelinessByDepartment } from '@oa-archive/catalog';
+import { appendAuditEvent, callbackDeliveryOf, CALLBACK_STATES, inTransaction, redriveCallbackDeliveries, reviewQueue, timelinessByDepartment } from '@oa-archive/catalog';
 import { isStage, STAGES } from '@oa-archive/contracts';
 import { reconsumeWindow, redriveDeadLetters } from '@oa-archive/kafka';
-import { OperationError, replayBulk, replayIngest, settleReview } from '@oa-archive/pipeline';
-import { render } from '@oa-archive/messages';
+import { OperationError, replayBulk, replayIngest } from '@oa-archive/pipeline';
+import { accessViewOf, registerContentRoute, withheldContent } from './contentAccess.ts';
 import { toCsv } from './csv.ts';
-import { localeOf } from './locale.ts';
-import { refusalOf, suggestionOf } from './reviewPolicy.ts';
+import { registerPreviewRoute } from './preview.ts';
+import { registerReviewApi } from './reviewApi.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { date, issuesOf, searchQuery, timelinessQuery } from './params.ts';
+import { date, issuesOf, timelinessQuery } from './params.ts';
 import { callbacksView, ingestDetail, overview, reconcilerView } from './queries.ts';
+import { departmentNamesOf } from './view.ts';
 
 /** Every admin action is itself an audit event naming who did it. */
 async function auditAction(deps: ConsoleDeps, request: FastifyRequest, ingestId: string | null, action: string, payload: Record<string, unknown>) {
@@ -43,14 +44,6 @@ const bulkBody = z.object({
   dryRun: z.boolean().default(true),
 });
 
-const reviewBody = z.discriminatedUnion('action', [
-  // `confirmed`: the person saw that the retention departs from the rule's and confirmed it (see reviewPolicy.ts).
-  z.object({ action: z.literal('file'), category: z.string().regex(/^[A-Z]{2}$/), retention: z.enum(['Y', 'D30', 'D10']), organisationCode: z.string().optional(), note: z.string().max(500).optional(), confirmed: z.boolean().optional() }),
-  z.object({ action: z.literal('retry'), note: z.string().max(500).optional() }),
-  z.object({ action: z.literal('exclude'), note: z.string().min(1).max(500) }),
-  z.object({ action: z.literal('quarantine'), note: z.string().min(1).max(500) }),
-]);
-
 interface BulkRun {
   id: string;
   requestedBy: string;
@@ -67,15 +60,18 @@ export async function registerApi(app: FastifyInstance, deps: ConsoleDeps): Prom
 
   app.get('/api/overview', { config: { role: 'viewer' } }, async () => overview(deps));
 
-  app.get('/api/ingests', { config: { role: 'viewer' } }, async (request, reply) => {
-    const query = searchQuery.safeParse(request.query);
-    if (!query.success) return reply.code(400).send(bad(query.error));
-    return { ingests: await searchIngests(deps.catalog.pool, query.data) };
-  });
+  registerContentRoute(app, deps);
+  registerPreviewRoute(app, deps);
+  registerReviewApi(app, deps);
+
+  // GET /api/ingests, the search (JSON or CSV), is searchPage.ts.
 
   app.get<{ Params: { id: string } }>('/api/ingests/:id', { config: { role: 'viewer' } }, async (request, reply) => {
     const detail = await ingestDetail(deps, request.params.id);
-    return detail ?? reply.code(404).send({ error: `no ingest ${request.params.id}` });
+    if (!detail) return reply.code(404).send({ error: `no ingest ${request.params.id}` });
+    // 限制利用: metadata for everyone, the content's whereabouts only for the role the schedule names and above.
+    const access = accessViewOf(detail.restriction, request.principal!.role);
+    return access.contentAvailable ? { ...detail, access } : { ...withheldContent(detail), access };
   });
 
   app.post<{ Params: { id: string } }>('/api/ingests/:id/replay', { config: { role: 'operator' } }, async (request, reply) => {
@@ -152,25 +148,6 @@ export async function registerApi(app: FastifyInstance, deps: ConsoleDeps): Prom
     return { redriven };
   });
 
-  app.post<{ Params: { id: string } }>('/api/review/:id', { config: { role: 'admin' } }, async (request, reply) => {
-    const body = reviewBody.safeParse(request.body ?? {});
-    if (!body.success) return reply.code(400).send(bad(body.error));
-    if (body.data.action === 'file') {
-      // Filing against the rule's retention (or 永久 unasked) takes a reason and a confirmation: refused otherwise.
-      const suggestion = suggestionOf(await classificationOf(deps.catalog.pool, request.params.id), deps.schedule);
-      const refusal = refusalOf(body.data, suggestion);
-      if (refusal) return reply.code(400).send({ error: render(refusal.code, refusal.params, localeOf(request)), code: refusal.code, params: refusal.params, suggestion: suggestion ?? null });
-    }
-    try {
-      const result = await settleReview(deps, request.params.id, body.data, request.principal!.name);
-      await auditAction(deps, request, request.params.id, 'review-settled', { ...body.data });
-      return result;
-    } catch (error) {
-      if (error instanceof OperationError) return reply.code(409).send({ error: error.message });
-      throw error;
-    }
-  });
-
   app.post('/api/dead-letters/redrive', { config: { role: 'admin' } }, async (request, reply) => {
     const body = z.object({ limit: z.number().int().positive().max(100_000).optional() }).safeParse(request.body ?? {});
     if (!body.success) return reply.code(400).send(bad(body.error));
@@ -195,8 +172,12 @@ export async function registerApi(app: FastifyInstance, deps: ConsoleDeps): Prom
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="timeliness.csv"')
-        .send(toCsv(rows, ['department', 'finalized', 'filed', 'inReview', 'failed', 'inProgress', 'medianDelaySeconds', 'p95DelaySeconds']));
+        .send(toCsv(withDepartmentNames(rows, departmentNamesOf(deps)), ['departmentName', 'department', 'finalized', 'filed', 'inReview', 'failed', 'inProgress', 'medianDelaySeconds', 'p95DelaySeconds']));
     }
     return { timeliness: rows };
   });
 }
+
+/** A CSV row keeps the department code (`department`) and gains its name from the schedule beside it. */
+const withDepartmentNames = <Row extends { department: string }>(rows: readonly Row[], names: Record<string, string>) =>
+  rows.map((row) => ({ ...row, departmentName: names[row.department] ?? row.department }));

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateToken, ROLES, type ApiPrincipal, type Role } from '@oa-archive/catalog';
 import type { Queryable } from '@oa-archive/catalog';
+import type { OidcLogin } from './oidc.ts';
 
 export const SESSION_COOKIE = 'oa_console';
 
@@ -31,12 +32,14 @@ function presentedToken(request: FastifyRequest): { token: string; viaCookie: bo
  * browser's own `Sec-Fetch-Site: same-origin` (bull-board's UI), neither of which another site's
  * form can send.
  */
-export function authorize(db: Queryable) {
+export function authorize(db: Queryable, sso?: OidcLogin) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const needed = request.routeOptions.config.role;
     if (!needed) return;
     const presented = presentedToken(request);
-    const principal = presented ? await authenticateToken(db, presented.token) : undefined;
+    // A token (header or token-login cookie) first; else a person's single sign-on session.
+    const principal = presented ? await authenticateToken(db, presented.token) : sso?.principalOf(request, reply);
+    const viaCookie = presented ? presented.viaCookie : principal !== undefined;
     const wantsHtml = request.method === 'GET' && !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
     if (!principal) {
       request.log.warn({ route: request.routeOptions.url, method: request.method, reason: presented ? 'unknown or revoked token' : 'no token' }, 'access denied (401)');
@@ -48,7 +51,7 @@ export function authorize(db: Queryable) {
       return reply.code(403).send({ error: `${principal.name} is ${principal.role}; this needs ${needed}` });
     }
     const fromOurPages = request.headers['x-requested-with'] === 'oa-console' || request.headers['sec-fetch-site'] === 'same-origin';
-    if (presented!.viaCookie && request.method !== 'GET' && request.method !== 'HEAD' && !fromOurPages) {
+    if (viaCookie && request.method !== 'GET' && request.method !== 'HEAD' && !fromOurPages) {
       request.log.warn({ route: request.routeOptions.url, principal: principal.name }, 'cookie request without x-requested-with refused (403)');
       return reply.code(403).send({ error: 'state-changing requests from the pages must send x-requested-with: oa-console' });
     }

@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { databaseEnv, int, kafkaEnv, loadConfig, logEnv, pipelineEnv, redisEnv } from '@oa-archive/config';
+import { databaseEnv, int, kafkaEnv, loadConfig, logEnv, pipelineEnv, redisEnv, s3Env } from '@oa-archive/config';
 import { LOCAL_SOURCES_FILE } from '@oa-archive/gateway';
+import { parseRoleMap, RoleMapError } from './roleMapping.ts';
 
 /** Names proxy-addr (Fastify's trustProxy) understands for well-known ranges. */
 const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -47,12 +48,55 @@ export function fastifyTrustProxy(setting: false | number | string[]): boolean |
   return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
 }
 
+/** Loopback addresses, where a plain-http identity provider is acceptable (development, tests). */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const httpsOrLoopback = (what: string) =>
+  z.url().refine((text) => {
+    const url = new URL(text);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+  }, `${what} must be an https URL (plain http only on localhost)`);
+
+/** Single sign-on through an OpenID Connect provider (docs/configuration.md, "Single sign-on"); off unless OIDC_ISSUER is set. */
+export const oidcEnv = z.object({
+  OIDC_ISSUER: httpsOrLoopback('OIDC_ISSUER').optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Absent for a public client (PKCE alone). */
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The console's callback as registered at the provider: https://<console>/auth/oidc/callback. */
+  OIDC_REDIRECT_URI: httpsOrLoopback('OIDC_REDIRECT_URI').optional(),
+  OIDC_SCOPES: z.string().min(1).default('openid profile'),
+  /** The claim holding the person's groups or roles; a dotted path reaches nested ones (realm_access.roles). */
+  OIDC_ROLE_CLAIM: z.string().min(1).default('groups'),
+  OIDC_ROLE_MAP: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      try {
+        return parseRoleMap(text);
+      } catch (error) {
+        if (!(error instanceof RoleMapError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
+      }
+    }),
+  /** Signs the session cookies; every replica needs the same. Defaults to one derived from OIDC_CLIENT_SECRET. */
+  CONSOLE_SESSION_SECRET: z.string().min(32, 'CONSOLE_SESSION_SECRET must be at least 32 characters (32 random bytes in hex are better)').optional(),
+  /** An SSO session ends this long after login (seconds; 8 hours), however active. */
+  CONSOLE_SESSION_MAX_SECONDS: int(8 * 3600, 60),
+  /** ... or after this long without a request (seconds; 30 minutes). */
+  CONSOLE_SESSION_IDLE_SECONDS: int(30 * 60, 30),
+});
+
 export const consoleEnv = z.object({
   ...logEnv.shape,
   ...kafkaEnv.shape,
   ...redisEnv.shape,
   ...databaseEnv.shape,
   ...pipelineEnv.shape,
+  // The archive's store: content is served from it to those a document's access restriction admits.
+  ...s3Env.shape,
+  ...oidcEnv.shape,
   /** Loopback by default: put a TLS-terminating proxy in front to serve it further. */
   CONSOLE_HOST: z.string().default('127.0.0.1'),
   CONSOLE_PORT: int(8080, 0),
@@ -94,6 +138,11 @@ export const consoleEnv = z.object({
         return z.NEVER;
       }
     }),
+}).superRefine((env, ctx) => {
+  if (!env.OIDC_ISSUER) return;
+  for (const name of ['OIDC_CLIENT_ID', 'OIDC_REDIRECT_URI', 'OIDC_ROLE_MAP'] as const) {
+    if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `${name} is needed when OIDC_ISSUER is set` });
+  }
 });
 export type ConsoleConfig = z.infer<typeof consoleEnv>;
 

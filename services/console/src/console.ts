@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { Catalog, createPool, migrate } from '@oa-archive/catalog';
 import { loadSchedule } from '@oa-archive/classify';
-import { kafkaSettingsOf } from '@oa-archive/config';
+import { kafkaSettingsOf, s3SettingsOf } from '@oa-archive/config';
+import { createS3Client, ObjectStore } from '@oa-archive/storage';
 import { createKafka } from '@oa-archive/kafka';
 import { createLogger, type Logger } from '@oa-archive/observability';
 import { StageQueues } from '@oa-archive/pipeline';
@@ -30,6 +31,7 @@ export async function startConsole(config: ConsoleConfig, logger: Logger = creat
     kafka: createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-console`, logger, ...kafkaSettingsOf(config) }),
     schedule: await loadSchedule(config.RETENTION_SCHEDULE),
     logger,
+    contentStore: new ObjectStore(createS3Client(s3SettingsOf(config))),
   };
   const app = await buildConsole(deps);
   const url = await app.listen({ host: config.CONSOLE_HOST, port: config.CONSOLE_PORT });

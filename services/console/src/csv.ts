@@ -1,19 +1,6 @@
-/**
- * CSV for spreadsheets. A text cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab or
- * CR first, or their full-width forms, which CJK input methods produce and some spreadsheets accept)
- * is prefixed with `'`, so OA-supplied text such as `=HYPERLINK(…)` stays text (OWASP CSV injection).
- * Numbers are data and pass as they are.
- */
-const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+import { csvCell } from '@oa-archive/contracts';
 
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  let text = String(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
+/** The console's exports: a header of `columns`, then one line per row (cells as csvCell writes them). */
 export function toCsv(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
   return [columns.map(csvCell).join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\n') + '\n';
 }

@@ -44,12 +44,12 @@ export async function deadlineSection(deps: ConsoleDeps, v: View, window: { from
     <h2>${t('timeliness.overdueList', { count: open.overdue.length })}</h2>
     ${open.overdue.length === 0
       ? html`<p class="muted">${t('timeliness.noOverdue')}</p>`
-      : html`<table id="overdue"><tr><th>${t('col.department')}</th><th>document</th><th>题名</th><th>status</th><th>${t('timeliness.finalized')}</th><th>${t('timeliness.dueBy')}</th><th>${t('timeliness.overdueBy')}</th><th>${t('timeliness.rule')}</th></tr>
+      : html`<table id="overdue"><tr><th>${t('col.department')}</th><th>${t('col.document')}</th><th>${t('col.title')}</th><th>${t('col.status')}</th><th>${t('timeliness.finalized')}</th><th>${t('timeliness.dueBy')}</th><th>${t('timeliness.overdueBy')}</th><th>${t('timeliness.rule')}</th></tr>
           ${open.overdue.slice(0, 500).map(
             (d) => html`<tr data-ingest="${d.ingestId}"><td>${v.department(d.departmentCode)}</td><td><a href="/ingests/${d.ingestId}">${d.documentId}</a></td><td>${d.title}</td>
-              <td class="${d.status}">${v.label('status', d.status)}</td><td>${v.time(d.finalizedAt)}</td><td>${v.time(d.dueBy)}</td><td>${v.duration(seconds(d.overdueMs))}</td><td class="muted">${d.rule}</td></tr>`,
+              <td class="${d.status}">${v.label('status', d.status)}</td><td>${v.time(d.finalizedAt)}</td><td>${v.time(d.dueBy)}</td><td>${v.duration(seconds(d.overdueMs))}</td><td class="muted"><code>${d.rule}</code></td></tr>`,
           )}</table>`}
-    <p class="muted">${t('timeliness.hook')}</p>`;
+    <p class="muted">${v.withCode('timeliness.hook', { api: '/api/timeliness/overdue', metrics: '/metrics', metric: 'oa_archive_filing_overdue' })}</p>`;
 }
 
 export function registerDeadlineApi(app: FastifyInstance, deps: ConsoleDeps): void {

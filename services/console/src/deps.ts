@@ -5,6 +5,12 @@ import type { RetentionSchedule } from '@oa-archive/classify';
 import type { Logger } from '@oa-archive/observability';
 import type { StageQueues } from '@oa-archive/pipeline';
 import type { ConsoleConfig } from './config.ts';
+import type { Readable } from 'node:stream';
+
+/** Where the console reads archived bytes from, for the roles a document's access restriction admits. */
+export interface ContentStore {
+  getStream(bucket: string, key: string): Promise<Readable>;
+}
 
 export interface ConsoleDeps {
   config: ConsoleConfig;
@@ -14,4 +20,6 @@ export interface ConsoleDeps {
   kafka: Kafka;
   schedule: RetentionSchedule;
   logger: Logger;
+  /** Where archived content is read from for those allowed to use it; without it content is not served. */
+  contentStore?: ContentStore;
 }

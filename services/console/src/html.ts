@@ -26,9 +26,13 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
 
 const STYLE = `
 body{font-family:"Noto Sans CJK SC","Noto Sans",system-ui,sans-serif;margin:0;color:#1d2733;background:#f5f6f8}
-header{background:#1f3a5f;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1.2rem;align-items:center}
-header a{color:#dfe8f5;text-decoration:none}header a:hover{text-decoration:underline}header .who{margin-left:auto;font-size:.9rem}
-main{padding:1rem 1.2rem;max-width:1300px}h1{font-size:1.35rem}h2{font-size:1.1rem;margin-top:1.6rem}
+header{background:#1f3a5f;color:#fff;padding:.6rem 1.2rem;display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;align-items:center}
+header nav{display:flex;flex-wrap:wrap;gap:.3rem 1rem}
+header a{color:#dfe8f5;text-decoration:none}header a:hover,header a[aria-current=page]{text-decoration:underline}header .who{margin-left:auto;font-size:.9rem}
+.skip{position:absolute;left:-999px;top:0;background:#fff;color:#1f3a5f;padding:.4rem .8rem;z-index:10}.skip:focus{left:.5rem}
+:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
+main{padding:1rem 1.2rem;max-width:1300px}main:focus{outline:none}
+@media (max-width:1024px){main{padding:.8rem}table{display:block;overflow-x:auto;max-width:100%}header .who{margin-left:0}}h1{font-size:1.35rem}h2{font-size:1.1rem;margin-top:1.6rem}
 table{border-collapse:collapse;background:#fff;width:100%;font-size:.9rem}th,td{border:1px solid #dde2e8;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef1f5}.cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:.6rem .8rem;min-width:9rem}
 .card b{font-size:1.4rem;display:block}.FILED{color:#1b7a3a}.FAILED{color:#b3261e}.REVIEW{color:#9a6700}.QUARANTINED{color:#6f42c1}.EXCLUDED{color:#57606a}
@@ -56,10 +60,15 @@ const NAV: [string, MessageCode][] = [
   ['/', 'nav.overview'],
   ['/ingests', 'nav.ingests'],
   ['/review', 'nav.review'],
+  ['/review/proposals', 'nav.proposals'],
   ['/reconciler', 'nav.reconciler'],
   ['/callbacks', 'nav.callbacks'],
   ['/timeliness', 'nav.timeliness'],
   ['/completeness', 'nav.completeness'],
+  ['/disposition', 'nav.disposition'],
+  ['/holds', 'nav.holds'],
+  ['/custody/fixity', 'nav.fixity'],
+  ['/custody/replication', 'nav.replication'],
   ['/queues', 'nav.queues'],
 ];
 
@@ -69,11 +78,15 @@ export function page(title: string, principal: { name: string; role: string } | 
   // The other language, offered on every page; the choice is kept in a cookie (see locale.ts).
   const other = chrome.locale === 'en' ? html`<a href="/lang/zh-CN?next=${back}" id="lang-switch" lang="zh-CN">中文</a>` : html`<a href="/lang/en?next=${back}" id="lang-switch" lang="en">English</a>`;
   const role = principal && isMessageCode(`role.${principal.role}`) ? t(`role.${principal.role}` as MessageCode) : principal?.role;
+  // The section this page belongs to, marked for screen readers: the longest nav path that prefixes it.
+  const pathname = chrome.path.split('?')[0] ?? '/';
+  const current = NAV.map(([href]) => href).filter((href) => pathname === href || (href !== '/' && pathname.startsWith(`${href}/`))).sort((a, b) => b.length - a.length)[0];
   const script = SCRIPT.replace("'done: '", JSON.stringify(t('page.done'))).replace("'refused ('", JSON.stringify(`${t('page.refused')} (`));
-  return `<!doctype html><html lang="${chrome.locale}"><head><meta charset="utf-8"><title>${escape(title)} · ${escape(t('app.name'))}</title><style>${STYLE}</style><script>${script}</script></head><body>
-<header><strong>${escape(t('app.name'))}</strong>${NAV.map(([href, code]) => `<a href="${href}">${escape(t(code))}</a>`).join('')}${principal?.role === 'admin' ? `<a href="/queues-admin">${escape(t('nav.queuesAdmin'))}</a>` : ''}
+  return `<!doctype html><html lang="${chrome.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)} · ${escape(t('app.name'))}</title><style>${STYLE}</style><script>${script}</script></head><body>
+<a class="skip" href="#main">${escape(t('nav.skip'))}</a>
+<header><strong>${escape(t('app.name'))}</strong><nav aria-label="${escape(t('nav.label'))}">${NAV.map(([href, code]) => `<a href="${href}"${current === href ? ' aria-current="page"' : ''}>${escape(t(code))}</a>`).join('')}${principal?.role === 'admin' ? `<a href="/queues-admin">${escape(t('nav.queuesAdmin'))}</a>` : ''}</nav>
 <span class="who">${principal ? `${escape(principal.name)} (${escape(role)}) · <a href="/logout">${escape(t('nav.logout'))}</a> · ` : ''}${other.value}</span></header>
-<main><h1>${escape(title)}</h1><div id="msg" class="msg" hidden></div>${body.value}</main></body></html>`;
+<main id="main" tabindex="-1"><h1>${escape(title)}</h1><div id="msg" class="msg" role="status" aria-live="polite" hidden></div>${body.value}</main></body></html>`;
 }
 
 /** A horizontal stacked bar chart as inline SVG: one row per label, one colour per series. */

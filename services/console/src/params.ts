@@ -9,9 +9,13 @@ export const searchQuery = z.object({
   q: z.string().max(200).optional(),
   status: z.enum(INGEST_STATUSES).optional(),
   department: z.string().max(50).optional(),
+  category: z.string().regex(/^[A-Z]{2}$/).optional(),
+  retention: z.enum(['Y', 'D30', 'D10']).optional(),
+  year: z.coerce.number().int().min(1900).max(2999).optional(),
   from: date.optional(),
   to: date.optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
 });
 
 export const timelinessQuery = z.object({ from: date.optional(), to: date.optional(), format: z.enum(['json', 'csv']).default('json') });

@@ -9,6 +9,8 @@ import {
   classificationOf,
   failureGroups,
   metadataRecordOf,
+  accessRestrictionRecordOf,
+  waitingOf,
   outcomesPerHour,
   preservationCopiesOf,
   preservationEventsOf,
@@ -46,6 +48,14 @@ export async function consumerLag(deps: ConsoleDeps) {
   }
 }
 
+/**
+ * A topic that does not exist yet is a state, not a fault: no OA has sent an event and the broker does not
+ * create topics on read. kafkajs reports it as a protocol error, possibly wrapped by its retrier.
+ */
+function isUnknownTopic(error: Error & { type?: string; originalError?: { type?: string } }): boolean {
+  return error.type === 'UNKNOWN_TOPIC_OR_PARTITION' || error.originalError?.type === 'UNKNOWN_TOPIC_OR_PARTITION';
+}
+
 export async function overview(deps: ConsoleDeps) {
   const [queues, statuses, hour, day, outcomes, failures, lag, intake] = await Promise.all([
     deps.queues.counts(),
@@ -54,7 +64,7 @@ export async function overview(deps: ConsoleDeps) {
     stageStatistics(deps.catalog.pool, 24),
     outcomesPerHour(deps.catalog.pool, 24),
     failureGroups(deps.catalog.pool),
-    consumerLag(deps).catch((error: Error) => ({ error: error.message })),
+    consumerLag(deps).catch((error: Error) => ({ error: error.message, topicMissing: isUnknownTopic(error) })),
     deps.redis.get(intakeStateKey(deps.config.QUEUE_PREFIX)),
   ]);
   // Fixity failures, overdue audits and the replication backlog: see docs/custody.md.
@@ -90,6 +100,7 @@ export async function ingestDetail(deps: ConsoleDeps, ingestId: string) {
     documentVersionsOf(pool, ingestId),
     listCallbackDeliveries(pool, { ingestId, limit: 100 }),
   ]);
+  const [restriction, waiting] = await Promise.all([accessRestrictionRecordOf(pool, ingestId), waitingOf(pool, ingestId)]);
   const { event, ...summary } = ingest;
   return {
     ingest: summary,
@@ -107,6 +118,10 @@ export async function ingestDetail(deps: ConsoleDeps, ingestId: string) {
     /** Every version the OA sent of this document, oldest first; filed ones under one 档号 are one item. */
     versions,
     callbacks,
+    /** 限制利用 as recorded (null: unrestricted); the routes decide what the asking role sees. */
+    restriction,
+    /** What the document waits for, e.g. the virus scanner (null: nothing). */
+    waiting,
   };
 }
 

@@ -1,8 +1,9 @@
 import type { ClassificationRecord } from '@oa-archive/catalog';
 import type { Retention, RetentionSchedule } from '@oa-archive/classify';
 import type { MessageCode, MessageParams } from '@oa-archive/messages';
+import type { ReviewBasis } from '@oa-archive/pipeline';
 
-/** What the schedule's own rule would file a waiting document as: a suggestion, never a preselection. */
+/** What the schedule's own rule would file a waiting document as: the form's preselection, never a blanket 永久. */
 export interface RuleSuggestion {
   category: string;
   retention: Retention;
@@ -27,16 +28,35 @@ export function suggestionOf(classification: Pick<ClassificationRecord, 'outcome
   return undefined;
 }
 
+type Filing = { category: string; retention: Retention };
+
 /**
- * A filing that departs from the rule needs a written reason and an explicit confirmation: another
- * retention than the rule's, or 永久 (Y) when the rule did not say so (or said nothing).
+ * A filing departs from the rule when no rule suggested one, or it takes another category or retention
+ * than the rule's: its basis is then the person's written reason, confirmed.
  */
-export const departsFromRule = (retention: Retention, suggestion: RuleSuggestion | undefined) => (suggestion ? retention !== suggestion.retention : retention === 'Y');
+export const departsFromRule = (filing: Filing, suggestion: RuleSuggestion | undefined) =>
+  !suggestion || filing.category !== suggestion.category || filing.retention !== suggestion.retention;
 
 /** Why a file decision is refused, as a message code and its parameters; undefined when it may go ahead. */
-export function refusalOf(decision: { retention: Retention; note?: string | undefined; confirmed?: boolean | undefined }, suggestion: RuleSuggestion | undefined): { code: MessageCode; params: MessageParams } | undefined {
-  if (!departsFromRule(decision.retention, suggestion)) return undefined;
-  if (!decision.note?.trim()) return { code: 'review.needReason', params: { chosen: decision.retention, suggested: suggestion?.retention ?? '—' } };
+export function refusalOf(decision: Filing & { note?: string | undefined; confirmed?: boolean | undefined }, suggestion: RuleSuggestion | undefined): { code: MessageCode; params: MessageParams } | undefined {
+  if (!departsFromRule(decision, suggestion)) return undefined;
+  if (!decision.note?.trim()) {
+    return suggestion
+      ? { code: 'review.needReason', params: { chosen: `${decision.category} · ${decision.retention}`, suggested: `${suggestion.category} · ${suggestion.retention}` } }
+      : { code: 'review.needReasonNoRule', params: {} };
+  }
   if (decision.confirmed !== true) return { code: 'review.needConfirmation', params: {} };
+  return undefined;
+}
+
+/**
+ * What a decision rests on: the rule when the person files as it suggests (or retries, keeping the
+ * rule's decision, without a note), the person's note otherwise.
+ */
+export function basisOf(decision: { action: string; category?: string; retention?: Retention; note?: string | undefined }, suggestion: RuleSuggestion | undefined): ReviewBasis | undefined {
+  const note = decision.note?.trim();
+  if (decision.action === 'file' && suggestion && !departsFromRule(decision as Filing, suggestion)) return { kind: 'rule', ruleId: suggestion.ruleId };
+  if (note) return { kind: 'note', note };
+  if (decision.action === 'retry' && suggestion) return { kind: 'rule', ruleId: suggestion.ruleId };
   return undefined;
 }

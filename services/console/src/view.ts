@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { formatDate, formatDateTime, formatDuration, isMessageCode, translator, type Locale, type MessageCode, type Translate } from '@oa-archive/messages';
+import { describeFailure, formatDate, formatDateTime, formatDuration, isMessageCode, nameWithCode, translator, type Locale, type MessageCode, type Translate } from '@oa-archive/messages';
 import type { ConsoleDeps } from './deps.ts';
 import { html, type Html } from './html.ts';
 import { localeOf } from './locale.ts';
@@ -13,13 +13,29 @@ export interface View {
   date(value: Date | string | null | undefined): string;
   duration(seconds: number | null | undefined): string;
   /** A code's label when the catalogue has one (`status.FILED` → 已归档), else the code itself. */
-  label(prefix: 'status' | 'stage' | 'outcome' | 'retention', code: string | null | undefined): string;
-  /** The department's name, its code in small print; the bare code when no name is configured. */
-  department(code: string): Html;
+  label(prefix: 'status' | 'stage' | 'outcome' | 'retention' | 'category', code: string | null | undefined): string;
+  /** The department by name with its code: 办公室（BGS） / 办公室 (BGS); the bare code when no name is configured. */
+  department(code: string): string;
   /** A retention period by name with its code: 定期30年（D30） / 30 years (D30). */
   retention(code: string): string;
+  /** A category (门类) by name with its code: 文书（WS） / administrative records (WS). */
+  category(code: string | null | undefined): string;
+  /** The department's name alone (the code when none is configured), e.g. for a CSV name column. */
   departmentName(code: string): string;
+  /** The category's name alone (the code when the catalogue has none). */
+  categoryName(code: string | null | undefined): string;
+  /** A message whose parameters are code (paths, commands, metric names), each set in <code>. */
+  withCode(code: MessageCode, codes: Record<string, string>): Html;
+  /**
+   * A stage's failure (`ErrorName: what the tool or service said`): the error's meaning in the
+   * reader's language, and the original message beside it as evidence, marked as code.
+   */
+  failure(reason: string | null | undefined): Html;
 }
+
+/** Marks a parameter's place in a rendered message; never in a catalogue text. */
+const SLOT = '\u0000';
+
 
 /** Department names: the schedule's (agency.departmentNames), overridden by DEPARTMENTS. */
 export const departmentNamesOf = (deps: Pick<ConsoleDeps, 'schedule' | 'config'>): Record<string, string> => ({
@@ -32,6 +48,11 @@ export function viewOf(request: FastifyRequest, deps: Pick<ConsoleDeps, 'schedul
   const t = translator(locale);
   const zone = deps.config.AGENCY_TIME_ZONE;
   const names = departmentNamesOf(deps);
+  const categoryName = (code: string | null | undefined) => {
+    if (!code) return '';
+    const key = `category.${code}`;
+    return isMessageCode(key) ? t(key) : code;
+  };
   return {
     locale,
     t,
@@ -45,10 +66,20 @@ export function viewOf(request: FastifyRequest, deps: Pick<ConsoleDeps, 'schedul
     },
     retention: (code) => {
       const key = `retention.${code}`;
-      if (!isMessageCode(key)) return code;
-      return locale === 'en' ? `${t(key)} (${code})` : `${t(key)}（${code}）`;
+      return isMessageCode(key) ? nameWithCode(t(key), code, locale) : code;
     },
-    department: (code) => (names[code] ? html`${names[code]} <span class="muted code">${code}</span>` : html`${code}`),
+    category: (code) => (code ? nameWithCode(categoryName(code), code, locale) : ''),
+    department: (code) => nameWithCode(names[code] ?? code, code, locale),
     departmentName: (code) => names[code] ?? code,
+    categoryName,
+    failure: (reason) => {
+      const described = describeFailure(reason, locale);
+      if (!described) return html``;
+      return html`<span class="failure">${described.meaning}</span> <span class="muted">（${t('error.original')}：<code lang="en">${described.original}</code>）</span>`;
+    },
+    withCode: (code, codes) => {
+      const text = t(code, Object.fromEntries(Object.keys(codes).map((name) => [name, `${SLOT}${name}${SLOT}`])));
+      return html`${text.split(SLOT).map((part, i) => (i % 2 === 1 ? html`<code>${codes[part] ?? part}</code>` : part))}`;
+    },
   };
 }

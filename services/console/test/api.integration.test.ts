@@ -132,7 +132,8 @@ describe('console API: reading', () => {
       expect(o.consumer.lag.map((p: { stalledSince: string | null }) => p.stalledSince)).toEqual([null, waitingSince]);
       const page = (await app.inject({ url: '/', headers: as('viewer') })).body;
       expect(page).toMatch(/接收<b><span class="fail">停滞<\/span><\/b>/);
-      expect(page).toMatch(new RegExp(`<tr data-partition="1">[\\s\\S]*?stalled since ${waitingSince}`));
+      // In the agency's time zone (Asia/Shanghai): 08:00 UTC is 16:00 there.
+      expect(page).toMatch(/<tr data-partition="1">[\s\S]*?自2026-01-01 16:00停滞/);
     } finally {
       await redis.del(key);
     }
@@ -155,7 +156,9 @@ describe('console API: reading', () => {
     expect(rows).toEqual([expect.objectContaining({ department: 'BGS', finalized: 4, filed: 1, inReview: 1, failed: 2 })]);
     const response = await app.inject({ url: '/api/timeliness?format=csv', headers: as('viewer') });
     expect(response.headers['content-type']).toMatch(/text\/csv/);
-    expect(response.body.split('\n')[0]).toBe('department,finalized,filed,inReview,failed,inProgress,medianDelaySeconds,p95DelaySeconds');
+    expect(response.body.split('\n')[0]).toBe('departmentName,department,finalized,filed,inReview,failed,inProgress,medianDelaySeconds,p95DelaySeconds');
+    // The name from the schedule beside the code, so a spreadsheet reads 办公室 and can still sort by BGS.
+    expect(response.body.split('\n')[1]).toMatch(/^办公室,BGS,4,1,1,2,/);
   });
 });
 

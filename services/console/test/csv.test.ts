@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, toCsv } from '../src/csv.ts';
+import { csvCell } from '@oa-archive/contracts';
+import { toCsv } from '../src/csv.ts';
 
 describe('CSV export neutralises spreadsheet formulas', () => {
   it.each([

@@ -1,18 +1,17 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createApiToken, recordCharacterization, recordClassification, type Catalog } from '@oa-archive/catalog';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
-import { loadSchedule } from '@oa-archive/classify';
 import { exampleDocumentFinalizedEvent, parseDocumentFinalized } from '@oa-archive/contracts';
-import { StageQueues } from '@oa-archive/pipeline';
-import { testKafka, testLogger, uniqueName } from '@oa-archive/testing';
-import { buildConsole, loadConsoleConfig, type ConsoleDeps } from '../src/index.ts';
+import { uniqueName } from '@oa-archive/testing';
+import type { ConsoleDeps } from '../src/index.ts';
+import { startTestConsole } from './harness.ts';
 
 /**
  * The console speaks zh-CN unless the reader chooses English (cookie) or the browser asks for it
- * (Accept-Language); the review form starts empty and refuses a filing that departs from the rule
- * without a reason and a confirmation. Against the real PostgreSQL and Redis.
+ * (Accept-Language); the review form starts from the rule's suggestion and refuses a filing that departs
+ * from the rule without a reason and a confirmation. Against the real PostgreSQL and Redis.
  */
 let db: Awaited<ReturnType<typeof createTestCatalog>>;
 let app: FastifyInstance;
@@ -54,18 +53,7 @@ async function heldAtValidate(catalog: Catalog, documentId: string) {
 
 beforeAll(async () => {
   db = await createTestCatalog();
-  const config = loadConsoleConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: uniqueName('console-locale'), DEPARTMENTS: JSON.stringify({ CWK: '计划财务科' }) });
-  redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  deps = {
-    config,
-    catalog: db.catalog,
-    queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }),
-    redis,
-    kafka: testKafka(),
-    schedule: await loadSchedule(),
-    logger: testLogger(),
-  };
-  app = await buildConsole(deps);
+  ({ app, deps, redis } = await startTestConsole(db, { QUEUE_PREFIX: uniqueName('console-locale'), DEPARTMENTS: JSON.stringify({ CWK: '计划财务科' }) }));
   admin = (await createApiToken(db.catalog.pool, 'officer-1', 'admin')).token;
   await heldByFinding(db.catalog, 'HELD-1');
   await heldByFinding(db.catalog, 'HELD-2');
@@ -114,16 +102,16 @@ describe('the console language', () => {
 
   it('answers API refusals in the reader’s language, with a stable code beside the sentence', async () => {
     const zh = await file('ing_HELD-1', { category: 'WS', retention: 'Y' });
-    expect(zh.json()).toMatchObject({ code: 'review.needReason', error: '所选保管期限（Y）与规则建议（D30）不同：请填写理由。' });
+    expect(zh.json()).toMatchObject({ code: 'review.needReason', error: '所选门类和保管期限（WS · Y）与规则建议（WS · D30）不同：请填写理由。' });
     const en = await file('ing_HELD-1', { category: 'WS', retention: 'Y' }, { 'accept-language': 'en' });
-    expect(en.json()).toMatchObject({ code: 'review.needReason', error: 'The chosen retention (Y) differs from the rule’s (D30): write a reason.' });
+    expect(en.json()).toMatchObject({ code: 'review.needReason', error: 'The chosen category and retention (WS · Y) differ from the rule’s (WS · D30): write a reason.' });
   });
 });
 
 describe('names, times and findings on the pages', () => {
   it('shows departments by name with the code in small print, from the schedule and DEPARTMENTS', async () => {
     const page = (await get('/ingests')).body;
-    expect(page).toContain('办公室 <span class="muted code">BGS</span>');
+    expect(page).toContain('办公室（BGS）');
     expect(page).toContain('<option value="CWK" >计划财务科（CWK）</option>');
   });
 
@@ -160,12 +148,14 @@ describe('why a document waits', () => {
 });
 
 describe('the review form', () => {
-  it('starts empty, shows the rule’s suggestion with its rule id, and why the document waits', async () => {
+  it('starts from the rule’s suggestion with its rule id and the 档号 it would take, and says why the document waits', async () => {
     const page = (await get('/review')).body;
     const row = page.slice(page.indexOf('<tr data-ingest="ing_HELD-1"'), page.indexOf('</tr>', page.indexOf('<tr data-ingest="ing_HELD-1"')));
     expect(row).toContain('<option value="">— 选择门类 —</option>');
     expect(row).toContain('<option value="">— 选择保管期限 —</option>');
-    expect(row).not.toMatch(/selected/);
+    // Preselected from the rule (D30-OWN-NOTICE: WS, 30 years), never a blanket 永久.
+    expect(row.match(/<option [^>]*selected/g)).toEqual([expect.stringContaining('value="WS"'), expect.stringContaining('value="D30"')]);
+    expect(row).toMatch(/<output class="prediction muted" aria-live="polite" data-reference-code="[^"]*-WS·\d{4}-D30-BGS-0001">将取得档号 [^<]*-D30-BGS-0001（暂定/);
     expect(row).toContain('data-rule="D30-OWN-NOTICE"');
     expect(row).toContain('WS · 定期30年（D30）（规则 D30-OWN-NOTICE）');
     expect(row).toContain('<b>鉴定分类</b>：鉴定未能自动判定');
@@ -188,12 +178,14 @@ describe('the review form', () => {
     expect(filed.statusCode).toBe(200);
     expect(filed.json()).toMatchObject({ outcome: 'FILE' });
     const { rows } = await db.catalog.pool.query(`SELECT payload FROM audit_events WHERE ingest_id = 'ing_HELD-1' AND type = 'console.review-settled'`);
-    expect(rows[0].payload).toMatchObject({ retention: 'Y', note: '涉及本机关重要职能活动，具有长期保存价值', confirmed: true });
+    expect(rows[0].payload).toMatchObject({ retention: 'Y', note: '涉及本机关重要职能活动，具有长期保存价值', confirmed: true, basis: { kind: 'note', note: '涉及本机关重要职能活动，具有长期保存价值' } });
   });
 
-  it('files as the rule suggests without asking for a reason', async () => {
+  it('files as the rule suggests without asking for a reason, on the rule as its basis', async () => {
     const filed = await file('ing_HELD-2', { category: 'WS', retention: 'D30' });
     expect(filed.statusCode).toBe(200);
     expect(filed.json()).toMatchObject({ outcome: 'FILE' });
+    const { rows } = await db.catalog.pool.query(`SELECT payload FROM audit_events WHERE ingest_id = 'ing_HELD-2' AND type = 'ingest.review-settled'`);
+    expect(rows[0].payload).toMatchObject({ decision: 'file', basis: { kind: 'rule', ruleId: 'D30-OWN-NOTICE' } });
   });
 });

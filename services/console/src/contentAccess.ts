@@ -1,0 +1,100 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { accessRestrictionRecordOf, type AccessRestrictionRecord, type ComponentRecord, type IngestRecord, type Role } from '@oa-archive/catalog';
+import { mayUseContent } from '@oa-archive/classify';
+import type { ConsoleDeps } from './deps.ts';
+
+/**
+ * 限制利用: a document filed with its use restricted (e.g. 内部) shows its metadata to every role,
+ * but its content, and where the content lies, only to the role its schedule names and above.
+ */
+
+/** Where a detail view points at content: the AIP's location, each component's stored objects and source URL. */
+interface ContentPointers {
+  aip: unknown;
+  components: { stagingKey?: unknown; archiveBucket?: unknown; archiveKey?: unknown; preservation?: unknown }[];
+  event?: { data?: { components?: { url?: unknown }[] } };
+  receipts?: unknown;
+}
+
+export interface AccessView {
+  restricted: boolean;
+  controlMark?: string;
+  securityLevel?: string;
+  minimumRole?: Role;
+  basis?: string;
+  /** Whether the asking principal may open, preview or download the content. */
+  contentAvailable: boolean;
+}
+
+export function accessViewOf(restriction: AccessRestrictionRecord | null, role: Role): AccessView {
+  if (!restriction) return { restricted: false, contentAvailable: true };
+  return {
+    restricted: true,
+    controlMark: restriction.controlMark,
+    securityLevel: restriction.securityLevel,
+    minimumRole: restriction.minimumRole,
+    basis: restriction.basis,
+    contentAvailable: mayUseContent(role, restriction),
+  };
+}
+
+/** The detail as a role below the restriction's sees it: metadata kept, every pointer to the content removed. */
+export function withheldContent<T extends ContentPointers>(detail: T): T {
+  return {
+    ...detail,
+    aip: null,
+    components: detail.components.map((c) => ({ ...c, stagingKey: null, archiveBucket: null, archiveKey: null, preservation: c.preservation ? { ...(c.preservation as object), stagingKey: null, archiveKey: null } : c.preservation })),
+    ...(detail.event ? { event: { ...detail.event, data: { ...detail.event.data, components: detail.event.data?.components?.map((c) => ({ ...c, url: null })) } } } : {}),
+    receipts: [],
+  };
+}
+
+/**
+ * The ingest and the component a content request (download or preview) names, once the asking role may
+ * use its content; otherwise the refusal (404, or 403 naming the restriction) is sent and undefined returned.
+ */
+export async function admittedComponent(
+  deps: ConsoleDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  ordinal: string,
+): Promise<{ ingest: IngestRecord; component: ComponentRecord } | undefined> {
+  const ingest = await deps.catalog.getIngest(id);
+  if (!ingest) {
+    await reply.code(404).send({ error: `no ingest ${id}` });
+    return undefined;
+  }
+  const access = accessViewOf(await accessRestrictionRecordOf(deps.catalog.pool, id), request.principal!.role);
+  if (!access.contentAvailable) {
+    request.log.warn({ ingestId: id, principal: request.principal!.name, role: request.principal!.role, needed: access.minimumRole, url: request.url }, 'restricted content refused (403)');
+    await reply.code(403).send({ error: `限制利用：${access.basis}`, access });
+    return undefined;
+  }
+  const component = (await deps.catalog.listComponents(id)).find((c) => String(c.ordinal) === ordinal);
+  if (!component) {
+    await reply.code(404).send({ error: `ingest ${id} has no component ${ordinal}` });
+    return undefined;
+  }
+  return { ingest, component };
+}
+
+/**
+ * `GET /api/ingests/:id/components/:ordinal/content`: the archived component's bytes, for a role the
+ * document's access restriction admits; 403 naming the restriction for anyone below it.
+ */
+export function registerContentRoute(app: FastifyInstance, deps: ConsoleDeps): void {
+  app.get<{ Params: { id: string; ordinal: string } }>('/api/ingests/:id/components/:ordinal/content', { config: { role: 'viewer' } }, async (request, reply) => {
+    const { id, ordinal } = request.params;
+    const admitted = await admittedComponent(deps, request, reply, id, ordinal);
+    if (!admitted) return reply;
+    const { ingest, component } = admitted;
+    if (!component.archiveBucket || !component.archiveKey) return reply.code(404).send({ error: `component ${ordinal} of ${id} is not in the archive (status ${ingest.status})` });
+    if (!deps.contentStore) return reply.code(503).send({ error: 'this console serves no content: it was started without the object store (S3_* settings)' });
+    const body = await deps.contentStore.getStream(component.archiveBucket, component.archiveKey);
+    return reply
+      .header('content-type', component.declaredMediaType ?? 'application/octet-stream')
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(component.fileName)}`)
+      .send(body);
+  });
+}
