@@ -209,12 +209,12 @@ export class Cluster {
     return last;
   }
 
-  /** The worker's counters (s3_requests_total, child_processes_total …) as `name{labels}` → value. */
+  /** The worker's counters (s3_requests_total, child_processes_total, postgres_round_trips_total) as `name{labels}` → value. */
   async scrape(worker: string): Promise<Map<string, number>> {
     const text = await (await fetch(`${this.workerOps.get(worker)}/metrics`)).text();
     const out = new Map<string, number>();
     for (const line of text.split('\n')) {
-      const match = /^(oa_archive_(?:s3_requests_total|child_processes_total)\{[^}]*\}) (\S+)$/.exec(line);
+      const match = /^(oa_archive_(?:s3_requests_total|child_processes_total|postgres_round_trips_total)\{[^}]*\}) (\S+)$/.exec(line);
       if (match) out.set(match[1]!, Number(match[2]));
     }
     return out;

@@ -9,6 +9,7 @@
  *                  sustainable rate (p95 < 5 s, backlog flat)
  *   split          the burst again with two worker processes: convert alone, the other stages in another
  *   conversion     the LibreOffice pool against a cold soffice --convert-to
+ *   verapdf        veraPDF in one warm JVM, --verapdf-documents (40) validations of a one-page PDF/A-2b
  *   large          one --large-mib (1024) file through fetch + stage and deposit, against a plain read + hash
  * --only a,b (or `pipeline` = single,burst,no-conversion,rates,split); --profile DIR writes the worker's
  * CPU profile (node --cpu-prof) over the parts run and prints its top functions; --log-level (info, as
@@ -23,6 +24,7 @@ import { STAGES } from '@oa-archive/contracts';
 import { Cluster } from './cluster.ts';
 import { benchConversion } from './conversion.ts';
 import { formatLargeFile } from './largeFile.ts';
+import { benchVeraPdf } from './veraPdf.ts';
 import { summarizeProfiles } from './profile.ts';
 import { costLines, cpuLines, latencyLine, outcomeCounts, perDocument, profileLines, rateTable, singleLine, stageTimes } from './report.ts';
 import { burst, isOnePagePdfA, openLoop, singles, type BatchResult, type RateResult } from './scenarios.ts';
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     rates: { type: 'string', default: '1,2,4,8,12' },
     'rate-seconds': { type: 'string', default: '30' },
     conversions: { type: 'string', default: '40' },
+    'verapdf-documents': { type: 'string', default: '40' },
     cold: { type: 'string', default: '5' },
     'large-mib': { type: 'string', default: '1024' },
     only: { type: 'string' },
@@ -48,7 +51,7 @@ const { values } = parseArgs({
 
 
 const PIPELINE_PARTS = ['single', 'burst', 'no-conversion', 'rates', 'split'];
-const ALL_PARTS = [...PIPELINE_PARTS, 'conversion', 'large'];
+const ALL_PARTS = [...PIPELINE_PARTS, 'conversion', 'verapdf', 'large'];
 const parts = new Set((values.only ?? ALL_PARTS.join(',')).split(',').flatMap((p) => (p.trim() === 'pipeline' ? PIPELINE_PARTS : [p.trim()])));
 for (const p of parts) if (!ALL_PARTS.includes(p)) throw new Error(`unknown part "${p}"; parts are ${ALL_PARTS.join(', ')} (or pipeline)`);
 const want = (part: string) => parts.has(part);
@@ -108,6 +111,7 @@ if ([...parts].some((p) => PIPELINE_PARTS.includes(p) && p !== 'split')) {
         figureLine('burstP95', (filed?.p95 ?? NaN) / 1000, `burst of ${r.documents}, mixed: event → FILED p95`),
         figureLine('workerCpu', ((r.cpu.worker ?? NaN) * 1000) / r.documents),
         figureLine('s3PerDocument', perDocument(r).s3),
+        figureLine('postgresPerDocument', perDocument(r).postgres),
       ]);
     }
     if (want('no-conversion')) {
@@ -166,6 +170,10 @@ if (want('split')) {
 }
 
 if (want('conversion')) print(await benchConversion(Number(values.conversions), Number(values.cold), 2));
+if (want('verapdf')) {
+  const r = await benchVeraPdf(Number(values['verapdf-documents']));
+  print([...r.lines, figureLine('veraPdf', r.p50)]);
+}
 if (want('large')) {
   const output = await new Promise<string>((resolve, reject) => {
     // In a process of its own, so its peak RSS is its own.

@@ -37,30 +37,41 @@ export function cpuLines(result: BatchResult): string[] {
   ];
 }
 
-/** S3 requests and processes started per document of a batch, all stages. */
-export function perDocument(result: BatchResult): { s3: number; processes: number } {
+/** S3 requests, processes started and PostgreSQL round trips (the worker's, stages and the rest) per document of a batch. */
+export function perDocument(result: BatchResult): { s3: number; processes: number; postgres: number } {
   const sum = (m: Record<string, Record<string, number>>) => Object.values(m).reduce((a, byCommand) => a + Object.values(byCommand).reduce((x, y) => x + y, 0), 0);
-  return { s3: sum(result.costs.s3) / result.documents, processes: sum(result.costs.processes) / result.documents };
+  const postgres = Object.values(result.costs.postgres).reduce((a, b) => a + b, 0);
+  return { s3: sum(result.costs.s3) / result.documents, processes: sum(result.costs.processes) / result.documents, postgres: postgres / result.documents };
 }
 
 export function costLines(result: BatchResult): string[] {
-  const lines = ['  per stage run: S3 requests by command · processes started'];
-  const stages = new Set([...Object.keys(result.costs.runs), ...Object.keys(result.costs.s3), ...Object.keys(result.costs.processes)]);
+  const lines = ['  per stage run: S3 requests by command · processes started · PostgreSQL round trips'];
+  const stages = new Set([...Object.keys(result.costs.runs), ...Object.keys(result.costs.s3), ...Object.keys(result.costs.processes), ...Object.keys(result.costs.postgres)]);
   let s3Total = 0;
   let processTotal = 0;
+  let postgresTotal = 0;
   for (const stage of [...stages].sort(byStage)) {
     const runs = result.costs.runs[stage] ?? 0;
     const s3 = result.costs.s3[stage] ?? {};
     const processes = result.costs.processes[stage] ?? {};
     const s3Sum = Object.values(s3).reduce((a, b) => a + b, 0);
     const processSum = Object.values(processes).reduce((a, b) => a + b, 0);
+    const postgres = result.costs.postgres[stage] ?? 0;
     s3Total += s3Sum;
     processTotal += processSum;
+    postgresTotal += postgres;
+    // Work outside a stage (receipt relay, reconciler, custody) has no runs: its count is per document.
     const perRun = (n: number) => fixed(n / Math.max(1, runs), 2);
     const detail = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${perRun(v)}`).join(', ');
-    lines.push(`    ${stage.padEnd(13)} ${String(runs).padStart(4)} runs: ${perRun(s3Sum)} S3${s3Sum ? ` (${detail(s3)})` : ''} · ${perRun(processSum)} processes${processSum ? ` (${detail(processes)})` : ''}`);
+    if (runs === 0 && s3Sum === 0 && processSum === 0) {
+      lines.push(`    ${stage.padEnd(13)} no stage: ${fixed(postgres / result.documents, 2)} PostgreSQL round trips per document`);
+      continue;
+    }
+    lines.push(`    ${stage.padEnd(13)} ${String(runs).padStart(4)} runs: ${perRun(s3Sum)} S3${s3Sum ? ` (${detail(s3)})` : ''} · ${perRun(processSum)} processes${processSum ? ` (${detail(processes)})` : ''} · ${perRun(postgres)} PostgreSQL`);
   }
-  lines.push(`    per document: ${fixed(s3Total / result.documents, 1)} S3 requests, ${fixed(processTotal / result.documents, 2)} processes started (before: 55.6 S3 requests, 0.70 processes, re-measured)`);
+  lines.push(
+    `    per document: ${fixed(s3Total / result.documents, 1)} S3 requests, ${fixed(processTotal / result.documents, 2)} processes started, ${fixed(postgresTotal / result.documents, 1)} PostgreSQL round trips by the worker (before: 55.6 S3 requests, 0.70 processes, re-measured)`,
+  );
   return lines;
 }
 

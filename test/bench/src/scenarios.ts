@@ -31,6 +31,8 @@ export interface StageCosts {
   s3: Record<string, Record<string, number>>;
   /** stage → program → processes started */
   processes: Record<string, Record<string, number>>;
+  /** stage → statements sent to PostgreSQL (round trips); `none` for work outside a stage (relay, reconciler) */
+  postgres: Record<string, number>;
 }
 
 async function scrapeAll(cluster: Cluster): Promise<Map<string, number>> {
@@ -40,11 +42,15 @@ async function scrapeAll(cluster: Cluster): Promise<Map<string, number>> {
 }
 
 function costsBetween(before: Map<string, number>, after: Map<string, number>, runs: Record<string, number>): StageCosts {
-  const costs: StageCosts = { runs, s3: {}, processes: {} };
+  const costs: StageCosts = { runs, s3: {}, processes: {}, postgres: {} };
   for (const [key, value] of after) {
     const delta = value - (before.get(key) ?? 0);
     if (delta <= 0) continue;
     const stage = /stage="([^"]+)"/.exec(key)![1]!;
+    if (key.startsWith('oa_archive_postgres_round_trips_total')) {
+      costs.postgres[stage] = (costs.postgres[stage] ?? 0) + delta;
+      continue;
+    }
     const command = /command="([^"]+)"/.exec(key)![1]!;
     const into = key.startsWith('oa_archive_s3_requests_total') ? costs.s3 : costs.processes;
     (into[stage] ??= {})[command] = ((into[stage] ??= {})[command] ?? 0) + delta;

@@ -34,11 +34,13 @@ export const FIGURES = {
   burstP95: spec('burst of 60, mixed: event → FILED p95', 's', 2, [32.1, 10.34], atMost(10)),
   workerCpu: spec('worker CPU per document (burst)', 'ms', 0, [500, 95], atMost(50)),
   s3PerDocument: spec('S3 requests per document (burst)', '', 1, [Number.NaN, 55.6]),
+  postgresPerDocument: spec('PostgreSQL round trips per document, worker (burst)', '', 1, [Number.NaN, 136]),
   singleMixed: spec('one mixed document on warm services: p50', 'ms', 0, 1700, atMost(600)),
   singlePdfA: spec('one 1-page PDF/A (no conversion) on warm services: p50', 'ms', 0, undefined, atMost(300)),
   noConversion: spec('no-conversion mix (PDF/A, JPEG): throughput', 'documents/s', 2, undefined, atLeast(20)),
   sustainable: spec('highest sustainable open-loop rate (p95 < 5 s, backlog flat)', 'documents/s', 1, undefined, atLeast(8)),
   splitThroughput: spec('burst of 60 with two workers (convert | the rest): throughput', 'documents/s', 2),
+  veraPdf: spec('veraPDF per one-page PDF/A-2b, warm JVM: p50', 'ms', 0, undefined, atMost(200)),
   largeStageShare: spec('1 GiB fetch + stage vs plain read + SHA-256 + SM3', '%', 0, [Number.NaN, 27], atLeast(50)),
   largeRss: spec('1 GiB fetch + stage: peak RSS', 'MiB', 0, [263, 308], atMost(256)),
 } satisfies Record<string, FigureSpec>;
