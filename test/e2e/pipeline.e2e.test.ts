@@ -144,7 +144,7 @@ describe('OA event → archive, end to end', () => {
     }
     expect((await verifyAuditChain(db.catalog.pool)).ok).toBe(true);
     // What `archive audit verify --read-back` does: every catalogued object present with its digest.
-    const report = await auditVerify(db.catalog, worker.deps.store, { readBack: true });
+    const report = await auditVerify(db.catalog, worker.deps.store, { readBack: true, locale: 'en' });
     expect(report.lines.filter((l) => /MISSING|MISMATCH|BROKEN/.test(l))).toEqual([]);
     expect(report.ok).toBe(true);
   });
@@ -206,7 +206,7 @@ describe('OA event → archive, end to end', () => {
     expect(await objects(firstBag)).toEqual(before);
     const numbers = await itemNumbersOfClass(db.catalog.pool, first);
     expect([...numbers.held, ...numbers.voided].sort((a, b) => a - b)).toEqual(Array.from({ length: numbers.held.length + numbers.voided.length }, (_v, i) => i + 1));
-    const report = await auditVerify(db.catalog, worker.deps.store, { readBack: true });
+    const report = await auditVerify(db.catalog, worker.deps.store, { readBack: true, locale: 'en' });
     expect(report.ok).toBe(true);
     await waitFor(() => oa.received.some((r) => r.body.data.ingestId === v2.ingestId && r.status === 200 && r.body.data.referenceCode === first.referenceCode), { timeoutMs: 30_000, what: 'the callback of version 2' });
   });

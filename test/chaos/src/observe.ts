@@ -87,7 +87,8 @@ async function readNumbering(pool: pg.Pool): Promise<{ classes: NumberClass[]; s
 async function runAuditVerify(env: NodeJS.ProcessEnv): Promise<Facts['auditVerify']> {
   const args = ['--disable-warning=TimeoutNegativeWarning', path.join(REPO, 'services/cli/src/main.ts'), 'audit', 'verify', '--read-back'];
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, args, { env, cwd: REPO, maxBuffer: 64 * 1024 * 1024 });
+    // The verdict reads the report's English lines (MISSING s3://… (ingest …)); the CLI otherwise speaks the shell's language.
+    const { stdout } = await promisify(execFile)(process.execPath, args, { env: { ...env, ARCHIVE_LOCALE: 'en' }, cwd: REPO, maxBuffer: 64 * 1024 * 1024 });
     return { exitCode: 0, lines: stdout.trim().split('\n') };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

@@ -191,7 +191,9 @@ describe('the services’ S3 account', () => {
     const dir = path.join(REPO_ROOT, 'packages', 'storage', 'src');
     const calls = new Set(
       readdirSync(dir)
-        .filter((f) => f.endsWith('.ts') && f !== 'testing.ts')
+        // disposal.ts deletes expired versions: an archivist runs it from the CLI with a disposition
+        // account of its own (docs/custody.md), never the services with this one.
+        .filter((f) => f.endsWith('.ts') && f !== 'testing.ts' && f !== 'disposal.ts')
         .flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/new (\w+Command|Upload)\(/g)].map((m) => m[1]!)),
     );
     expect([...calls].filter((call) => !ACTIONS[call]), 'calls this check does not know').toEqual([]);
