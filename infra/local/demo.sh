@@ -30,10 +30,24 @@ simulator drop --shape folder --count 2 --seed "$seed" --first $((first + 9)) >>
 simulator drop --shape eep --count 2 --seed "$seed" --first $((first + 11)) >>"$handed"
 # A document the OA finalizes and never sends: the completeness check below must find it.
 simulator gap --source oa-sim-json --count 1 --seed "$seed" --first $((first + 13)) >"$OA_HOME/run/gap.jsonl"
+# Every kind of outcome in the batch, whatever the seed: a dry run of the schedule over the documents
+# that follow picks the first the archive would quarantine (秘密), leave unfiled and send to review,
+# and the simulator publishes those too.
+candidates="$OA_HOME/run/demo-candidates.jsonl"
+simulator events --count 120 --seed "$seed" --first $((first + 14)) | pnpm -s archive classify >"$candidates" 2>/dev/null || true
+for outcome in QUARANTINE EXCLUDE REVIEW; do
+  index=$(grep -m1 "\"outcome\":\"$outcome\"" "$candidates" | sed -n 's/.*"documentId":"SIM-[0-9]*-0*\([0-9][0-9]*\)".*/\1/p')
+  if [ -n "$index" ]; then
+    simulator publish --count 1 --seed "$seed" --first "$index" >>"$handed"
+  else
+    log "no document among the next 120 of seed $seed would be $outcome; the batch may lack that outcome"
+  fi
+done
+log "two departments hand over late: 综合科 (ZHK) weeks and 人事科 (RSK) months after their workflows ended (console: 归档及时性)"
 log "waiting for the pipeline to file them"
 status=0
 pnpm -s archive await --timeout 240 <"$handed" || status=$?
-# The simulator dates pushed documents in 2025 and published ones in the last days: check from 2025 to tomorrow.
+# The simulator dates documents in the last days (late departments: up to months back): check from 2025 to tomorrow.
 log "completeness (应归尽归): what oa-sim-json finalized against what the archive received (one planted gap)"
 pnpm -s archive reconcile --source oa-sim-json --since 2025-01-01T00:00:00+08:00 --until "$(date -u -d tomorrow +%Y-%m-%d)" || true
 # One admin token for the local console, created once and kept beside the other run files.

@@ -22,3 +22,8 @@ GRANT CONNECT, TEMPORARY ON DATABASE :"database" TO :"app_role";
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 CREATE SCHEMA IF NOT EXISTS :"schema" AUTHORIZATION :"app_role";
 ALTER ROLE :"app_role" IN DATABASE :"database" SET search_path = :"schema";
+-- pg_trgm for the search index (docs/search.md, migration 018): creating an extension needs CREATE on
+-- the database, which the role does not have, so it is made here, into the role's schema; the
+-- migration's CREATE EXTENSION IF NOT EXISTS then finds it. The database's ctype must call Chinese
+-- characters alphanumeric (C.UTF-8, zh_CN.UTF-8), or pg_trgm ignores them.
+CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA :"schema";
