@@ -2,11 +2,12 @@
  * pnpm chaos — files documents through the archive while a seeded schedule of faults hits it, on
  * infrastructure of its own (PostgreSQL, Redis, Kafka, S3 on spare ports), then checks that every
  * document has exactly one outcome and prints what each fault cost.
- * Options: --documents N (10000), --seed S (random), --rate R documents/s (2), --baseline N (20),
+ * Options: --documents N (10000), --seed S (random), --rate R documents/s (2), --mix mixed|no-conversion (mixed), --baseline N (20),
  *          --workers N (2), --settle-timeout S (600), --stall S (150), --keep (keep logs and data)
  * Exit code 0 when every check passed, 1 when one failed, 2 when the run itself could not be made.
  */
 import { parseArgs } from 'node:util';
+import { DOCUMENT_MIXES, type DocumentMix } from '@oa-archive/oa-simulator';
 import { ChaosRun, DEFAULT_OPTIONS } from './run.ts';
 
 const { values } = parseArgs({
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     documents: { type: 'string', default: '10000' },
     seed: { type: 'string' },
     rate: { type: 'string', default: String(DEFAULT_OPTIONS.perSecond) },
+    mix: { type: 'string', default: DEFAULT_OPTIONS.mix },
     baseline: { type: 'string', default: String(DEFAULT_OPTIONS.baselineDocuments) },
     workers: { type: 'string', default: String(DEFAULT_OPTIONS.workers) },
     'settle-timeout': { type: 'string', default: String(DEFAULT_OPTIONS.settleTimeoutMs / 1000) },
@@ -31,12 +33,17 @@ function positive(name: string, text: string | undefined, integer = true): numbe
   return n;
 }
 
+if (!DOCUMENT_MIXES.includes(values.mix as DocumentMix)) {
+  process.stderr.write(`chaos: --mix must be one of ${DOCUMENT_MIXES.join(', ')}, got "${values.mix}"\n`);
+  process.exit(2);
+}
 const seed = values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : positive('seed', values.seed);
 const run = new ChaosRun({
   ...DEFAULT_OPTIONS,
   documents: positive('documents', values.documents),
   seed,
   perSecond: positive('rate', values.rate, false),
+  mix: values.mix as DocumentMix,
   baselineDocuments: positive('baseline', values.baseline),
   workers: positive('workers', values.workers),
   settleTimeoutMs: positive('settle-timeout', values['settle-timeout']) * 1000,

@@ -1,5 +1,5 @@
 import type { Producer } from 'kafkajs';
-import { documentIdOf, publishDocuments } from '@oa-archive/oa-simulator';
+import { documentIdOf, publishDocuments, type DocumentMix } from '@oa-archive/oa-simulator';
 
 export interface PublishedRecord {
   documentId: string;
@@ -18,10 +18,10 @@ export class PacedPublisher {
   readonly records = new Map<string, PublishedRecord>();
   readonly failedSends: { at: number; documents: number; error: string }[] = [];
   readonly #producer: Producer;
-  readonly #options: { topic: string; source: string; seed: number; baseUrl: string };
+  readonly #options: { topic: string; source: string; seed: number; mix: DocumentMix; baseUrl: string };
   #stopped = false;
 
-  constructor(producer: Producer, options: { topic: string; source: string; seed: number; baseUrl: string }) {
+  constructor(producer: Producer, options: { topic: string; source: string; seed: number; mix: DocumentMix; baseUrl: string }) {
     this.#producer = producer;
     this.#options = options;
   }
@@ -41,7 +41,7 @@ export class PacedPublisher {
         continue;
       }
       for (let index = next; index <= due; index++) {
-        const documentId = documentIdOf(this.#options.seed, index);
+        const documentId = documentIdOf(this.#options.seed, index, this.#options.mix);
         if (!this.records.has(documentId)) this.records.set(documentId, { documentId, publishedAt: Date.now(), eventIds: [] });
       }
       try {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { documentIdOf } from '@oa-archive/oa-simulator';
+import { documentIdOf, type DocumentMix } from '@oa-archive/oa-simulator';
 import { connectClients, type Clients } from './clients.ts';
 import { costsOf, summarize, type DocumentTiming } from './cost.ts';
 import { isSettled, type Facts } from './facts.ts';
@@ -21,6 +21,11 @@ export interface ChaosOptions {
   seed: number;
   /** Documents the OA finalizes per second, before and during the faults. */
   perSecond: number;
+  /**
+   * The simulator's documents: `mixed` (Office files, PDFs, images, audio: most need conversion) or
+   * `no-conversion` (PDF/A and JPEG only), for runs long enough that conversion would bound them.
+   */
+  mix: DocumentMix;
   /** Published and measured first, without faults: the baseline each fault's cost is measured against. */
   baselineDocuments: number;
   workers: number;
@@ -35,6 +40,7 @@ export interface ChaosOptions {
 
 export const DEFAULT_OPTIONS: Omit<ChaosOptions, 'documents' | 'seed' | 'log'> = {
   perSecond: 2,
+  mix: 'mixed',
   baselineDocuments: 20,
   workers: 2,
   kafkaDownMs: 20_000,
@@ -89,11 +95,11 @@ export class ChaosRun {
     await stack.start();
     const clients = await connectClients(stack.env);
     this.#clients = clients;
-    const publisher = new PacedPublisher(clients.producer, { topic: stack.env.KAFKA_TOPIC_FINALIZED!, source: 'oa-simulator', seed: o.seed, baseUrl: stack.simulatorUrl });
+    const publisher = new PacedPublisher(clients.producer, { topic: stack.env.KAFKA_TOPIC_FINALIZED!, source: 'oa-simulator', seed: o.seed, mix: o.mix, baseUrl: stack.simulatorUrl });
     this.#publisher = publisher;
     phase('setup');
 
-    const ids = (first: number, count: number) => Array.from({ length: count }, (_, k) => documentIdOf(o.seed, first + k));
+    const ids = (first: number, count: number) => Array.from({ length: count }, (_, k) => documentIdOf(o.seed, first + k, o.mix));
     await publisher.publish(1, o.baselineDocuments, o.perSecond);
     const baselineSettle = await settle(clients, { documentIds: ids(1, o.baselineDocuments), timeoutMs: 180_000, stallMs: 60_000 });
     if (!baselineSettle.settled) throw new Error(`the baseline did not settle without faults (${baselineSettle.how}); see the logs in ${this.#scratch}/logs`);
@@ -150,6 +156,7 @@ export class ChaosRun {
       baselineDocuments: o.baselineDocuments,
       workers: o.workers,
       perSecond: o.perSecond,
+      mix: o.mix,
       t0,
       baseline,
       underFaults: summarize(underFaults),
