@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Catalog, createPool } from '@oa-archive/catalog';
+import { Catalog, createHold, createPool, liftHold, parseClassSelector } from '@oa-archive/catalog';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { s3SettingsOf } from '@oa-archive/config';
 import { createS3Client, ObjectStore } from '@oa-archive/storage';
@@ -100,6 +100,9 @@ async function snapshot(pool: pg.Pool) {
     preservationCopies: await q('SELECT ingest_id, ordinal, action, file_name, sha256, archive_key FROM preservation_copies p JOIN aips USING (ingest_id) ORDER BY 1, 2'),
     metadata: await q('SELECT m.ingest_id, record, missing FROM metadata_records m JOIN aips USING (ingest_id) ORDER BY 1'),
     validation: await q('SELECT v.ingest_id, passed, report FROM validation_reports v JOIN aips USING (ingest_id) ORDER BY 1'),
+    holds: await q('SELECT id, name, reason, created_by, lifted_by, lift_reason FROM holds ORDER BY id'),
+    holdItems: await q('SELECT hold_id, kind, value, category, year, retention FROM hold_items ORDER BY 1, 2, 3'),
+    access: await q('SELECT a.ingest_id, security_level, control_mark, minimum_role, schedule_version, basis FROM access_restrictions a JOIN aips USING (ingest_id) ORDER BY 1'),
     audit: await q('SELECT seq, at, ingest_id, type, actor, payload, prev_hash, hash FROM audit_events ORDER BY seq'),
   };
 }
@@ -134,6 +137,13 @@ describe('rebuilding the catalog from the store', () => {
     await worker!.close();
     intake = undefined;
     worker = undefined;
+    // Custody decisions a rebuild must keep: an active hold on a class and on one 档号, and a lifted one.
+    const { rows: filed } = await db.catalog.pool.query<{ reference_code: string; category: string }>(
+      "SELECT reference_code, category FROM classifications JOIN ingests USING (ingest_id) WHERE status = 'FILED' AND reference_code IS NOT NULL ORDER BY reference_code LIMIT 1",
+    );
+    await createHold(db.catalog.pool, { name: '诉讼-2026-07', reason: '合同纠纷诉讼', selectors: [parseClassSelector(filed[0]!.category), { kind: 'reference-code', value: filed[0]!.reference_code }], actor: 'cli:e2e' });
+    await createHold(db.catalog.pool, { name: '审计-2026', reason: '审计署专项审计', selectors: [{ kind: 'reference-code', value: filed[0]!.reference_code }], actor: 'cli:e2e' });
+    await liftHold(db.catalog.pool, { name: '审计-2026', reason: '审计结束', actor: 'cli:e2e' });
     const s3 = createS3Client(s3SettingsOf(loadCliConfig(env)));
     try {
       const anchored = await anchorAuditChain({ catalog: db.catalog, store: new ObjectStore(s3), bucket: env.S3_ARCHIVE_BUCKET! });
@@ -143,6 +153,8 @@ describe('rebuilding the catalog from the store', () => {
     }
     before = await snapshot(db.catalog.pool);
     expect(before.ingests.filter((i) => i.status === 'FILED').length).toBe(counts.FILED);
+    // Seed 2026 has 内部 documents among those filed: their content stays restricted after a rebuild.
+    expect(before.access.length).toBeGreaterThan(0);
   }, 960_000);
 
   it('rebuilds the dropped catalog: same ingests, 档号, counters and trail, and audit verify passes against the anchors', async () => {
@@ -166,6 +178,11 @@ describe('rebuilding the catalog from the store', () => {
     expect(after.preservationCopies).toEqual(before.preservationCopies);
     expect(after.metadata).toEqual(before.metadata);
     expect(after.validation).toEqual(before.validation);
+    expect(after.access).toEqual(before.access);
+    expect(before.holds).toHaveLength(2);
+    expect(after.holds).toEqual(before.holds);
+    expect(after.holdItems).toEqual(before.holdItems);
+    expect(lines).toContain('holds restored from the trail (lifted ones too): 2; disposition decisions on restored items: 0');
     // Filed or quarantined when the trail says: the time of the outcome's event (the same transaction as the status change).
     const outcomeAt = new Map(after.audit.filter((e) => e.type === 'ingest.filed' || e.type === 'ingest.quarantined').map((e) => [e.ingest_id as string, (e.at as Date).toISOString()]));
     const { rows: completed } = await rebuilt.pool.query<{ ingest_id: string; completed_at: Date }>("SELECT ingest_id, completed_at FROM ingests WHERE status IN ('FILED', 'QUARANTINED')");

@@ -188,9 +188,9 @@ export async function decideDisposition(
     );
     if (!checked.ok) throw refusalError(item.referenceCode, checked.refusal);
     const reason = args.request.reason.trim();
-    await tx.query(
+    const { rows } = await tx.query<{ id: string }>(
       `INSERT INTO disposition_decisions (ingest_id, reference_code, decision, reason, review_on, due_on, decided_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [item.ingestId, item.referenceCode, args.request.decision, reason, checked.reviewOn, checked.dueOn, args.actor],
     );
     await appendAuditEvent(tx, {
@@ -198,6 +198,8 @@ export async function decideDisposition(
       type: 'disposition.decided',
       actor: args.actor,
       payload: {
+        // The id a destruction names (disposition.destroyed's decisionId); a rebuilt catalog keeps it.
+        decisionId: Number(rows[0]!.id),
         referenceCode: item.referenceCode,
         decision: args.request.decision,
         reason,

@@ -96,7 +96,7 @@ export async function createHold(pool: pg.Pool, args: { name: string; reason: st
       );
     }
     const covered = (await tx.query<{ count: number }>(COVERED_SQL, [id])).rows[0]!.count;
-    await appendAuditEvent(tx, { ingestId: null, type: 'hold.created', actor: args.actor, payload: { holdId: id, name, reason, items: args.selectors.map(selectorText), covers: covered } });
+    await appendAuditEvent(tx, { ingestId: null, type: 'hold.created', actor: args.actor, payload: { holdId: id, name, reason, items: args.selectors.map(selectorText), selectors: args.selectors, covers: covered } });
     return (await holdsOf(tx, { id }))[0]!;
   });
 }

@@ -198,7 +198,8 @@ export async function acceptRuleProposal(deps: { catalog: Catalog; root: Schedul
       ingestId: null,
       type: 'schedule.rule-accepted',
       actor: `person:${actor}`,
-      payload: { proposalId: id, rule: proposal.rule, ingestIds: proposal.ingestIds, scheduleVersion: version, baseVersion: current.schedule.version, ...(reason ? { reason } : {}) },
+      // The version's whole text: the trail then proves which rules were in force, and a catalog rebuilt from the store restores it.
+      payload: { proposalId: id, rule: proposal.rule, ingestIds: proposal.ingestIds, scheduleVersion: version, baseVersion: current.schedule.version, rootVersion: deps.root.schedule.version, yaml: next.text, ...(reason ? { reason } : {}) },
     });
     return { proposal: decided, version: stored };
   });

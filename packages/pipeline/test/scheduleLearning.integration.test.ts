@@ -144,6 +144,9 @@ describe('the review queue teaches the schedule', () => {
 
     const { rows } = await db.catalog.pool.query(`SELECT actor, payload FROM audit_events WHERE type = 'schedule.rule-accepted'`);
     expect(rows).toEqual([{ actor: 'person:admin.zhao', payload: expect.objectContaining({ proposalId, scheduleVersion: 'learn.1+learned.1', reason: '重要问题请示一律永久' }) }]);
+    // The event carries the version's whole text: the trail proves the rules in force, and a rebuild restores them.
+    const stored = (await effectiveSchedule(db.catalog.pool, root)).stored!;
+    expect(rows[0].payload).toMatchObject({ rootVersion: 'learn.1', baseVersion: 'learn.1', yaml: stored.yaml });
     // The schedule now decides those documents itself: nothing left to propose.
     expect((await refreshRuleProposals(learning())).open).toEqual([]);
     await expect(acceptRuleProposal(learning(), proposalId, 'admin.zhao')).rejects.toThrow(OperationError);

@@ -6,6 +6,7 @@ import {
   carriesSegment,
   GENESIS_HASH,
   inTransaction,
+  recordAccessRestriction,
   recordAnchor,
   verifyChainSegment,
   type Catalog,
@@ -20,11 +21,13 @@ import type { DocumentFinalizedEvent } from '@oa-archive/contracts';
 import { listKeys, type ObjectStore } from '@oa-archive/storage';
 import { archiveComponentKeyOf, safeSegment, stagingKeyOf } from '../archiveLayout.ts';
 import { readAuditAnchors } from '../auditAnchoring.ts';
-import { CATALOG_RECORD_PATH, parseCatalogRecord, type CatalogRecord } from '../catalogRecord.ts';
+import { custodyOfTrail } from './custodyTrail.ts';
+import { accessRestrictionOfBag, CATALOG_RECORD_PATH, parseCatalogRecord, type CatalogRecord } from '../catalogRecord.ts';
 import {
   insertAuditEvents,
   insertCharacterizations,
   insertClassification,
+  insertCustody,
   insertComponents,
   insertIngest,
   insertMetadataRecord,
@@ -67,6 +70,15 @@ export interface RebuildSummary {
   filedAfterTrail: string[];
   /** Bags made before bags carried metadata/catalog.json: left out (their 档号 still count in the counters). */
   bagsWithoutRecord: string[];
+  /** Holds placed (lifted ones too) and disposition decisions on restored items, from the trail; absent in summaries of older rebuilds. */
+  holds?: number;
+  dispositionDecisions?: number;
+  /** Schedule versions admins made from learned rules, restored from their acceptance events. */
+  scheduleVersions?: number;
+  /** Versions accepted before the event carried the version's text: the catalog falls back to the latest one it has. */
+  scheduleVersionsWithoutText?: string[];
+  /** Items the trail says were destroyed (销毁): their objects are gone by decision, so nothing is there to restore. */
+  destroyed?: { ingestId: string; referenceCode: string; at: string }[];
 }
 
 type Progress = (line: string) => void;
@@ -82,10 +94,11 @@ export async function rebuildCatalog(source: RebuildSource): Promise<RebuildSumm
   const progress: Progress = source.progress ?? (() => undefined);
   const pool = source.catalog.pool;
   const rebuildId = await beginRebuild(source);
-  const summary: RebuildSummary = { bucket: source.archiveBucket, anchors: 0, auditEvents: 0, trailEndsAt: 0, filed: 0, quarantined: 0, counters: 0, notRestored: [], filedAfterTrail: [], bagsWithoutRecord: [] };
+  const summary: RebuildSummary = { bucket: source.archiveBucket, anchors: 0, auditEvents: 0, trailEndsAt: 0, filed: 0, quarantined: 0, counters: 0, notRestored: [], filedAfterTrail: [], bagsWithoutRecord: [], holds: 0, dispositionDecisions: 0, scheduleVersions: 0, scheduleVersionsWithoutText: [], destroyed: [] };
 
   const trail = await replayTrail(source, summary, progress);
   const trailFacts = factsOf(trail);
+  const custody = custodyOfTrail(trail);
 
   const bagRoots: string[] = [];
   for await (const key of listKeys(source.store.s3, source.archiveBucket, '')) {
@@ -116,14 +129,22 @@ export async function rebuildCatalog(source: RebuildSource): Promise<RebuildSumm
 
   const { rows } = await pool.query<{ ingest_id: string }>('SELECT ingest_id FROM ingests');
   const present = new Set(rows.map((r) => r.ingest_id));
-  summary.notRestored = [...trailFacts.received].filter(([id]) => !present.has(id)).map(([ingestId, { at: _at, ...r }]) => ({ ingestId, ...r, lastStatus: trailFacts.lastStatus.get(ingestId) ?? 'RECEIVED' }));
+  summary.destroyed = [...custody.destroyed.values()].filter((d) => !present.has(d.ingestId));
+  summary.notRestored = [...trailFacts.received].filter(([id]) => !present.has(id) && !custody.destroyed.has(id)).map(([ingestId, { at: _at, ...r }]) => ({ ingestId, ...r, lastStatus: trailFacts.lastStatus.get(ingestId) ?? 'RECEIVED' }));
 
+  // With the rebuild's last event, in one transaction: a resumed rebuild never restores them twice.
   await inTransaction(pool, async (tx) => {
+    const restoredCustody = await insertCustody(tx, custody, present);
+    summary.holds = restoredCustody.holds;
+    summary.dispositionDecisions = restoredCustody.decisions;
+    summary.scheduleVersions = restoredCustody.scheduleVersions;
+    summary.scheduleVersionsWithoutText = restoredCustody.scheduleVersionsWithoutText;
+    progress(`holds: ${summary.holds}; disposition decisions: ${summary.dispositionDecisions}; schedule versions: ${summary.scheduleVersions}`);
     await appendAuditEvent(tx, {
       ingestId: null,
       type: 'catalog.rebuilt',
       actor: source.actor,
-      payload: { ...summary, notRestored: summary.notRestored.length, filedAfterTrail: summary.filedAfterTrail.length },
+      payload: { ...summary, notRestored: summary.notRestored.length, filedAfterTrail: summary.filedAfterTrail.length, destroyed: summary.destroyed!.length },
     });
     await tx.query('UPDATE catalog_rebuilds SET finished_at = now(), summary = $2 WHERE id = $1', [rebuildId, summary]);
   });
@@ -240,6 +261,11 @@ async function restoreFiled(source: RebuildSource, prefix: string, trail: TrailF
   const classification = json('metadata/classification.json') as unknown as ClassificationRecord;
   const ingestId = record.ingest.ingestId;
   const manifest = parseManifest(text('manifest-sha256.txt'));
+  const access = accessRestrictionOfBag(record, json('metadata/da46.json'), {
+    securityLevel: event.data.securityLevel,
+    scheduleVersion: classification.scheduleVersion,
+    where: `s3://${source.archiveBucket}/${prefix}/`,
+  });
 
   // Payload files where package put them: DA/T 22 order, originals and then each converted copy.
   const files: AipFile[] = [];
@@ -277,6 +303,8 @@ async function restoreFiled(source: RebuildSource, prefix: string, trail: TrailF
     await insertCharacterizations(tx, ingestId, record.characterizations);
     await insertMetadataRecord(tx, ingestId, record.metadata.record, record.metadata.missing);
     await insertClassification(tx, ingestId, classification);
+    // A 内部 document stays restricted: a rebuild that opened its content to every viewer would leak it.
+    if (access) await recordAccessRestriction(tx, ingestId, access);
     await insertPreservation(tx, ingestId, record, copyKeys, json('metadata/four-properties.json'));
     await tx.query('INSERT INTO aips (ingest_id, prefix, files) VALUES ($1, $2, $3)', [ingestId, prefix, JSON.stringify(files)]);
   });

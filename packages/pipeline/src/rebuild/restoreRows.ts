@@ -1,6 +1,7 @@
 import type { ChainedAuditEvent, ClassificationRecord, ComponentRecord, Queryable } from '@oa-archive/catalog';
 import type { DocumentFinalizedEvent } from '@oa-archive/contracts';
 import type { CatalogRecord } from '../catalogRecord.ts';
+import type { CustodyTrail } from './custodyTrail.ts';
 
 /**
  * The catalog rows of one document as a rebuild restores them, in the transaction the caller holds.
@@ -121,4 +122,49 @@ export async function raiseCounter(tx: Queryable, itemClass: { fonds: string; ca
      ON CONFLICT (fonds, category, year, retention, org) DO UPDATE SET last_item = GREATEST(reference_code_counters.last_item, $6)`,
     [itemClass.fonds, itemClass.category, itemClass.year, itemClass.retention, itemClass.org, lastItem],
   );
+}
+
+/**
+ * Holds as the trail placed and lifted them, under their own ids (the trail's events name them), and
+ * the disposition decisions on items restored, in the order they were taken (the latest is in force).
+ */
+export async function insertCustody(tx: Queryable, custody: CustodyTrail, restored: ReadonlySet<string>): Promise<{ holds: number; decisions: number; scheduleVersions: number; scheduleVersionsWithoutText: string[] }> {
+  // Schedule versions first, in the order they were made: the rules in force when the catalog was lost.
+  const withoutText: string[] = [];
+  let versions = 0;
+  for (const v of custody.scheduleVersions) {
+    if (v.yaml === undefined) {
+      withoutText.push(v.version);
+      continue;
+    }
+    await tx.query('INSERT INTO schedule_versions (version, root_version, base_version, yaml, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [v.version, v.rootVersion, v.baseVersion, v.yaml, v.createdBy, v.createdAt]);
+    versions++;
+  }
+  for (const h of custody.holds) {
+    await tx.query(
+      `INSERT INTO holds (id, name, reason, created_by, created_at, lifted_by, lifted_at, lift_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [h.id, h.name, h.reason, h.createdBy, h.createdAt, h.lifted?.by ?? null, h.lifted?.at ?? null, h.lifted?.reason ?? null],
+    );
+    for (const s of h.selectors) {
+      await tx.query(
+        `INSERT INTO hold_items (hold_id, kind, value, category, year, retention) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [h.id, s.kind, s.kind === 'class' ? [s.category, s.year, s.retention].filter((x) => x !== undefined).join('/') : s.value, s.kind === 'class' ? s.category : null, s.kind === 'class' ? (s.year ?? null) : null, s.kind === 'class' ? (s.retention ?? null) : null],
+      );
+    }
+  }
+  // New holds continue after the restored ids.
+  if (custody.holds.length > 0) await tx.query(`SELECT setval(pg_get_serial_sequence('holds', 'id'), (SELECT max(id) FROM holds))`);
+  let decisions = 0;
+  for (const d of custody.decisions) {
+    if (!restored.has(d.ingestId)) continue;
+    // Under its own id where the event names it, so the trail's destructions still point at their decision.
+    await tx.query(
+      `INSERT INTO disposition_decisions (id, ingest_id, reference_code, decision, reason, review_on, due_on, decided_by, decided_at)
+       VALUES (COALESCE($1, nextval(pg_get_serial_sequence('disposition_decisions', 'id'))), $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [d.id ?? null, d.ingestId, d.referenceCode, d.decision, d.reason, d.reviewOn, d.dueOn, d.decidedBy, d.decidedAt],
+    );
+    decisions++;
+  }
+  if (decisions > 0) await tx.query(`SELECT setval(pg_get_serial_sequence('disposition_decisions', 'id'), (SELECT max(id) FROM disposition_decisions))`);
+  return { holds: custody.holds.length, decisions, scheduleVersions: versions, scheduleVersionsWithoutText: withoutText };
 }

@@ -169,7 +169,7 @@ export const packageStage: StageHandler = async ({ ingest, deps }) => {
     { path: 'metadata/oa-event.json', content: json(ingest.event) },
     // What the catalog knew of the document when its bag was made, with its audit trail so far: what a
     // catalog rebuilt from the store restores (docs/custody.md, "Rebuilding the catalog").
-    { path: CATALOG_RECORD_PATH, content: json(catalogRecordOf({ ingest, components, characterizations, copies, events, metadata, validation: report, runs, audit: await auditEventsOf(pool, ingest.ingestId) })) },
+    { path: CATALOG_RECORD_PATH, content: json(catalogRecordOf({ ingest, components, characterizations, copies, events, metadata, validation: report, access: restriction, runs, audit: await auditEventsOf(pool, ingest.ingestId) })) },
   ];
   const payload: PayloadFile[] = files.map(({ path, size, sha256, sm3 }) => ({ path, size, sha256, sm3 }));
   // DA/T 48 EEP beside the bag when the schedule asks for it: streamed to staging (every file in base64), listed in the tag manifests.

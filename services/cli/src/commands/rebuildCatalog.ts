@@ -42,6 +42,12 @@ export function summaryLines(summary: RebuildSummary): string[] {
     ...(summary.filedAfterTrail.length ? [`filed after the last anchor (their trail is the excerpt in the bag's metadata/catalog.json only): ${summary.filedAfterTrail.join(', ')}`] : []),
     `not restored (excluded, waiting for review, failed or unfinished: nothing of them is in the store; have the OA send them again, or archive reconsume): ${summary.notRestored.length}`,
     ...summary.notRestored.map((n) => `  ${n.ingestId}  ${n.source} ${n.documentId} v${n.version}  last ${n.lastStatus}`),
-    'not restored by design: fixity-audit history (in the trail; custody re-enrols every AIP), receipts and callbacks (already sent), gateway memory, API tokens (create them again)',
+    ...(summary.holds !== undefined ? [`holds restored from the trail (lifted ones too): ${summary.holds}; disposition decisions on restored items: ${summary.dispositionDecisions ?? 0}`] : []),
+    ...(summary.scheduleVersions !== undefined ? [`schedule versions made from learned rules, restored from the trail: ${summary.scheduleVersions}`] : []),
+    ...(summary.scheduleVersionsWithoutText?.length
+      ? [`SCHEDULE VERSIONS NOT RESTORED (accepted before the trail carried their text; accept those rules again): ${summary.scheduleVersionsWithoutText.join(', ')}`]
+      : []),
+    ...(summary.destroyed?.length ? [`destroyed by disposition (销毁; their objects are gone by decision, the trail keeps the record): ${summary.destroyed.length}`, ...summary.destroyed.map((d) => `  ${d.ingestId}  ${d.referenceCode}  destroyed ${d.at}`)] : []),
+    'not restored by design: fixity-audit history (in the trail; custody re-enrols every AIP), receipts and callbacks (already sent), gateway memory, rule proposals (their decisions are in the trail), API tokens (create them again)',
   ];
 }
