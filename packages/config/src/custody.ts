@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { bool, int } from './fragments.ts';
+import { ConfigError } from './load.ts';
+import { bool, int, serverSideEncryptionOf } from './fragments.ts';
 
 /**
  * Custody of deposited AIPs: fixity audits on a cycle, and a second copy in another bucket or store.
@@ -22,14 +23,26 @@ export const custodyEnv = z.object({
   REPLICA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   REPLICA_S3_FORCE_PATH_STYLE: bool(true),
   REPLICA_S3_SDK_CHECKSUMS: z.enum(['when_required', 'when_supported']).default('when_supported'),
+  /**
+   * Encryption at rest asked of the replica's store, as S3_SSE for the archive's; unset, the replica is
+   * asked for what the archive is (with its KMS key id). Another store may need another key or mode.
+   */
+  REPLICA_S3_SSE: z.enum(['none', 'AES256', 'aws:kms']).optional(),
+  REPLICA_S3_SSE_KMS_KEY_ID: z.string().min(1).optional(),
 });
 
 type CustodyEnv = z.infer<typeof custodyEnv>;
 
 /** The replica's S3 client settings, falling back to the archive's own store; undefined when replication is off. */
-export function replicaS3SettingsOf(env: CustodyEnv & { S3_ENDPOINT?: string | undefined; S3_REGION: string; S3_ACCESS_KEY_ID: string; S3_SECRET_ACCESS_KEY: string }) {
+export function replicaS3SettingsOf(
+  env: CustodyEnv & { S3_ENDPOINT?: string | undefined; S3_REGION: string; S3_ACCESS_KEY_ID: string; S3_SECRET_ACCESS_KEY: string; S3_SSE: 'none' | 'AES256' | 'aws:kms'; S3_SSE_KMS_KEY_ID?: string | undefined },
+) {
   if (!env.REPLICA_S3_BUCKET) return undefined;
   const endpoint = env.REPLICA_S3_ENDPOINT ?? env.S3_ENDPOINT;
+  if (env.REPLICA_S3_SSE_KMS_KEY_ID && !env.REPLICA_S3_SSE) throw new ConfigError(['REPLICA_S3_SSE_KMS_KEY_ID: set, but REPLICA_S3_SSE is not: set REPLICA_S3_SSE=aws:kms with it']);
+  const encryption = env.REPLICA_S3_SSE
+    ? serverSideEncryptionOf({ S3_SSE: env.REPLICA_S3_SSE, S3_SSE_KMS_KEY_ID: env.REPLICA_S3_SSE_KMS_KEY_ID }, 'REPLICA_')
+    : serverSideEncryptionOf({ S3_SSE: env.S3_SSE, S3_SSE_KMS_KEY_ID: env.S3_SSE_KMS_KEY_ID });
   return {
     bucket: env.REPLICA_S3_BUCKET,
     s3: {
@@ -39,6 +52,7 @@ export function replicaS3SettingsOf(env: CustodyEnv & { S3_ENDPOINT?: string | u
       secretAccessKey: env.REPLICA_S3_SECRET_ACCESS_KEY ?? env.S3_SECRET_ACCESS_KEY,
       forcePathStyle: env.REPLICA_S3_FORCE_PATH_STYLE,
       sdkChecksums: env.REPLICA_S3_SDK_CHECKSUMS,
+      serverSideEncryption: encryption,
     },
   };
 }

@@ -272,8 +272,12 @@ export function s3SettingsOf(env: z.infer<typeof s3Env>) {
 }
 
 /** The encryption the storage package asks for, from S3_SSE; a KMS key id only makes sense with aws:kms. */
-export function serverSideEncryptionOf(env: Pick<z.infer<typeof s3Env>, 'S3_SSE' | 'S3_SSE_KMS_KEY_ID'>): { mode: 'none' } | { mode: 'AES256' } | { mode: 'aws:kms'; kmsKeyId?: string } {
-  if (env.S3_SSE_KMS_KEY_ID && env.S3_SSE !== 'aws:kms') throw new ConfigError([`S3_SSE_KMS_KEY_ID: set, but S3_SSE is ${env.S3_SSE}, not aws:kms`]);
+export function serverSideEncryptionOf(
+  env: Pick<z.infer<typeof s3Env>, 'S3_SSE' | 'S3_SSE_KMS_KEY_ID'>,
+  /** How the variables are called where they came from (`REPLICA_` for the replica's). */
+  prefix = '',
+): { mode: 'none' } | { mode: 'AES256' } | { mode: 'aws:kms'; kmsKeyId?: string } {
+  if (env.S3_SSE_KMS_KEY_ID && env.S3_SSE !== 'aws:kms') throw new ConfigError([`${prefix}S3_SSE_KMS_KEY_ID: set, but ${prefix}S3_SSE is ${env.S3_SSE}, not aws:kms`]);
   if (env.S3_SSE === 'aws:kms') return { mode: 'aws:kms', ...(env.S3_SSE_KMS_KEY_ID ? { kmsKeyId: env.S3_SSE_KMS_KEY_ID } : {}) };
   return { mode: env.S3_SSE };
 }

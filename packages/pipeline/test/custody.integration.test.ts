@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBag } from '@oa-archive/aip';
+import { custodyEnv, replicaS3SettingsOf } from '@oa-archive/config';
 import { auditEventsOf, custodyOf, custodySummary, fixityAuditsOf, preservationEventsOf, recordAip, type AipFile, type Catalog } from '@oa-archive/catalog';
 import { createTestCatalog, exampleEventFor, seedIngestAt } from '@oa-archive/catalog/testing';
 import { createS3Client, ensureBuckets, ObjectStore } from '@oa-archive/storage';
@@ -33,6 +34,7 @@ let archiveBucket: string;
 let replicaDir: string;
 let replicaEnv: NodeJS.ProcessEnv;
 let replica: { store: ObjectStore; bucket: string };
+let replicaEndpoint: string;
 let metrics: CustodyMetrics;
 const registry = new Registry();
 
@@ -59,7 +61,8 @@ beforeAll(async () => {
   const port = await freePort();
   replicaEnv = { ...process.env, S3_PORT: String(port), S3_DATA_DIR: path.join(replicaDir, 'data'), S3_PIDFILE: path.join(replicaDir, 's3.pid') };
   await s3sh('start');
-  const replicaS3 = createS3Client({ ...testS3Settings(), endpoint: `http://127.0.0.1:${port}`, responseChecksums: 'when_required' });
+  replicaEndpoint = `http://127.0.0.1:${port}`;
+  const replicaS3 = createS3Client({ ...testS3Settings(), endpoint: replicaEndpoint, responseChecksums: 'when_required' });
   replica = { store: new ObjectStore(replicaS3), bucket: `replica-${randomBytes(4).toString('hex')}` };
   await ensureBuckets(replicaS3, [replica.bucket]);
   metrics = new CustodyMetrics(registry, catalog.pool);
@@ -183,6 +186,30 @@ describe('the second copy', () => {
     await catalog.pool.query("UPDATE aip_custody SET replication_state = 'pending' WHERE ingest_id = $1", [aip.ingestId]);
     expect(await runReplication(depsOf(true), { actor: 'test', ingestIds: [aip.ingestId] })).toMatchObject([{ state: 'replicated', written: 0 }]);
     expect((await auditEventsOf(catalog.pool, aip.ingestId)).filter((e) => e.type === 'aip.replicated')).toHaveLength(2);
+  });
+
+  it('asks the replica store for the archive\'s encryption at rest: a store that does not apply it gets no copy, and the reason is recorded', async () => {
+    const aip = await fileAip(`sse-${randomBytes(3).toString('hex')}`);
+    const s3 = testS3Settings();
+    // As a worker configured with S3_SSE=AES256 and nothing for the replica: the replica inherits it.
+    const settings = replicaS3SettingsOf({
+      ...custodyEnv.parse({ REPLICA_S3_BUCKET: replica.bucket, REPLICA_S3_ENDPOINT: replicaEndpoint }),
+      S3_ENDPOINT: s3.endpoint,
+      S3_REGION: s3.region,
+      S3_ACCESS_KEY_ID: s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      S3_SSE: 'AES256',
+    })!;
+    expect(settings.s3.serverSideEncryption).toEqual({ mode: 'AES256' });
+    const encrypting = new ObjectStore(createS3Client({ ...settings.s3, responseChecksums: 'when_required' }));
+    try {
+      const [report] = await runReplication({ ...depsOf(false), replica: { store: encrypting, bucket: settings.bucket } }, { actor: 'test', ingestIds: [aip.ingestId] });
+      expect(report).toMatchObject({ state: 'failed' });
+      expect(await custodyOf(catalog.pool, aip.ingestId)).toMatchObject({ replicationState: 'failed', replicationReason: expect.stringMatching(/server-side encryption/) });
+      for (const file of aip.files) expect(await replica.store.head(replica.bucket, `${aip.prefix}/${file.path}`)).toBeUndefined();
+    } finally {
+      encrypting.s3.destroy();
+    }
   });
 
   it('does not copy an object whose archive bytes no longer match the catalog, and says why', async () => {

@@ -45,4 +45,14 @@ describe('archive fixity', () => {
     expect(replica).toMatchObject({ bucket: 'oa-archive-copy', s3: { endpoint: 'http://127.0.0.1:9100', accessKeyId: 'oa-archive-local' } });
     expect(() => loadCliConfig({ FIXITY_CYCLE_DAYS: '0' })).toThrow(/FIXITY_CYCLE_DAYS/);
   });
+
+  it('asks the replica store for the archive\'s encryption unless the replica names its own', () => {
+    const replicaOf = (env: Record<string, string>) => replicaS3SettingsOf(loadCliConfig({ REPLICA_S3_BUCKET: 'oa-archive-copy', ...env }))!.s3.serverSideEncryption;
+    expect(replicaOf({})).toEqual({ mode: 'none' });
+    expect(replicaOf({ S3_SSE: 'aws:kms', S3_SSE_KMS_KEY_ID: 'archive-key' })).toEqual({ mode: 'aws:kms', kmsKeyId: 'archive-key' });
+    expect(replicaOf({ S3_SSE: 'aws:kms', S3_SSE_KMS_KEY_ID: 'archive-key', REPLICA_S3_SSE: 'AES256' })).toEqual({ mode: 'AES256' });
+    expect(replicaOf({ S3_SSE: 'AES256', REPLICA_S3_SSE: 'aws:kms', REPLICA_S3_SSE_KMS_KEY_ID: 'replica-key' })).toEqual({ mode: 'aws:kms', kmsKeyId: 'replica-key' });
+    expect(() => replicaOf({ REPLICA_S3_SSE_KMS_KEY_ID: 'replica-key' })).toThrow(/REPLICA_S3_SSE_KMS_KEY_ID: set, but REPLICA_S3_SSE is not/);
+    expect(() => replicaOf({ REPLICA_S3_SSE: 'AES256', REPLICA_S3_SSE_KMS_KEY_ID: 'replica-key' })).toThrow(/REPLICA_S3_SSE_KMS_KEY_ID: set, but REPLICA_S3_SSE is AES256, not aws:kms/);
+  });
 });
