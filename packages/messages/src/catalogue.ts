@@ -568,6 +568,10 @@ export const CATALOGUE = {
   'cli.replay.dryRun': { 'zh-CN': '将重新处理{count}件（演练，未执行）', en: '{count} would be replayed (dry run)' },
   'cli.replay.done': { 'zh-CN': '已重新处理{replayed}件，被拒绝{refused}件', en: '{replayed} replayed, {refused} refused' },
   'cli.replay.refused': { 'zh-CN': '  {ingest}：{reason}', en: '  {ingest}: {reason}' },
+  'cli.review.needConfirmation': {
+    'zh-CN': '门类或保管期限与规则建议不同（或没有规则建议）：理由已填写，请加 --confirm 确认。',
+    en: 'The category or retention differs from the rule’s suggestion (or no rule suggests one): with the reason given, add --confirm.',
+  },
   'cli.review.fileFormat': { 'zh-CN': '--file 的格式为“门类:保管期限”，例如 WS:D30', en: '--file takes CATEGORY:RETENTION, e.g. WS:D30' },
   'cli.review.decisionNeeded': {
     'zh-CN': '请给出鉴定意见：--file 门类:保管期限、--retry（重新执行等待的环节）、--exclude "理由" 或 --quarantine "理由"',

@@ -69,6 +69,8 @@ export { objectLockFor } from './stages/deposit.ts';
 export { stageHandlers } from './stages/index.ts';
 export { OperationError, predictFiling, replayBulk, replayIngest, settleReview } from './operations.ts';
 export type { BulkReplayFilter, ReplayRequest, ReviewBasis, ReviewDecision } from './operations.ts';
+export { basisOf, departsFromRule, refusalOf, suggestionOf } from './reviewPolicy.ts';
+export type { RuleSuggestion } from './reviewPolicy.ts';
 export { CATALOG_RECORD_PATH, CatalogRecordError, catalogRecordOf, parseCatalogRecord } from './catalogRecord.ts';
 export type { CatalogRecord } from './catalogRecord.ts';
 export { CatalogNotEmptyError, rebuildCatalog } from './rebuild/rebuildCatalog.ts';

@@ -8,7 +8,7 @@
  *   archive classify [--schedule file.yaml]      dry run: event data as JSON lines on stdin → one decision per line
  *   archive replay <ingest | document id> [--from start]       replay a failed ingest
  *   archive replay --bulk [--stage S] [--error-class E] [--source S] [--since T] [--until T] [--dry-run] [--rate N]
- *   archive review settle <ingest id> --file WS:D30 | --retry | --exclude "why" | --quarantine "why"
+ *   archive review settle <ingest id> --file WS:D30 [--note "why" --confirm] | --retry | --exclude "why" | --quarantine "why"
  *   archive proposals [list] [--all] | proposals show <id> [--json] | proposals accept <id> [--note why] | proposals reject <id> --note why
  *                                                 rules learned from the review queue: list, dry run, accept into a new schedule version, reject
  *   archive reconcile-jobs                         one reconciler pass: put ingests whose stage job was lost back at their stage
@@ -80,6 +80,7 @@ const { positionals, values } = parseArgs({
     quarantine: { type: 'string' },
     retry: { type: 'boolean', default: false },
     note: { type: 'string' },
+    confirm: { type: 'boolean', default: false },
     name: { type: 'string' },
     role: { type: 'string' },
     as: { type: 'string' },

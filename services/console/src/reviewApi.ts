@@ -2,11 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { appendAuditEvent, classificationOf, inTransaction } from '@oa-archive/catalog';
 import { render, type MessageCode, type MessageParams } from '@oa-archive/messages';
-import { OperationError, predictFiling, settleReview } from '@oa-archive/pipeline';
+import { basisOf, OperationError, predictFiling, refusalOf, settleReview, suggestionOf } from '@oa-archive/pipeline';
 import type { ConsoleDeps } from './deps.ts';
 import { localeOf } from './locale.ts';
 import { issuesOf } from './params.ts';
-import { basisOf, refusalOf, suggestionOf } from './reviewPolicy.ts';
 
 /**
  * The review API: one decision (`POST /api/review/:id`), one decision for many documents
@@ -19,7 +18,7 @@ const category = z.string().regex(/^[A-Z]{2}$/);
 const retention = z.enum(['Y', 'D30', 'D10']);
 
 const reviewBody = z.discriminatedUnion('action', [
-  // `confirmed`: the person saw that the filing departs from the rule's suggestion and confirmed it (see reviewPolicy.ts).
+  // `confirmed`: the person saw that the filing departs from the rule's suggestion and confirmed it (see packages/pipeline reviewPolicy.ts).
   z.object({ action: z.literal('file'), category, retention, organisationCode: z.string().optional(), note: z.string().max(500).optional(), confirmed: z.boolean().optional() }),
   z.object({ action: z.literal('retry'), note: z.string().max(500).optional() }),
   z.object({ action: z.literal('exclude'), note: z.string().min(1).max(500) }),

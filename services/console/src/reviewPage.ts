@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { accessRestrictionRecordOf, characterizationsOf, classificationOf, preservationCopiesOf, reviewQueue, validationReportOf, type PredictedReferenceCode, type ReviewItem } from '@oa-archive/catalog';
 import { isMessageCode, renderFinding, renderStored } from '@oa-archive/messages';
-import { predictFiling } from '@oa-archive/pipeline';
+import { predictFiling, suggestionOf, type RuleSuggestion } from '@oa-archive/pipeline';
 import { accessViewOf } from './contentAccess.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { html, Html, page } from './html.ts';
 import { PREVIEW_SCRIPT, previewPlayer, previewSourceOf, unsafeFindingOf } from './preview.ts';
-import { suggestionOf, type RuleSuggestion } from './reviewPolicy.ts';
 import { viewOf, type View } from './view.ts';
 
 interface CheckItem {
@@ -99,7 +98,7 @@ function bulkBar(v: View): Html {
     <ul id="bulk-result" aria-live="polite"></ul>`;
 }
 
-// Client side of the forms: the server enforces the same (reviewApi.ts, reviewPolicy.ts); this asks first and shows the 档号.
+// Client side of the forms: the server enforces the same (reviewApi.ts, the pipeline's reviewPolicy.ts); this asks first and shows the 档号.
 const REVIEW_SCRIPT = `<script>
 const jsonHeaders={'content-type':'application/json','x-requested-with':'oa-console'};
 function say(text){ const box=document.getElementById('msg'); box.hidden=false; box.textContent=text; }

@@ -1,13 +1,13 @@
 import { Redis } from 'ioredis';
-import { appendAuditEvent, inTransaction } from '@oa-archive/catalog';
+import { appendAuditEvent, classificationOf, inTransaction } from '@oa-archive/catalog';
 import { kafkaSettingsOf } from '@oa-archive/config';
 import { createKafka, reconsumeWindow, redriveDeadLetters } from '@oa-archive/kafka';
 import { createLogger } from '@oa-archive/observability';
 import { createApiToken, revokeApiToken, ROLES, type Catalog, type Role } from '@oa-archive/catalog';
-import { loadSchedule, RETENTIONS, type Retention } from '@oa-archive/classify';
+import { RETENTIONS, type Retention } from '@oa-archive/classify';
 import { isStage, STAGES } from '@oa-archive/contracts';
 import { describeFailure, isMessageCode, translator, type Locale, type Translate } from '@oa-archive/messages';
-import { replayBulk, replayIngest, settleReview, StageQueues, type ReviewDecision } from '@oa-archive/pipeline';
+import { basisOf, effectiveSchedule, readScheduleSource, refusalOf, replayBulk, replayIngest, settleReview, StageQueues, suggestionOf, type ReviewDecision } from '@oa-archive/pipeline';
 import type { CliConfig } from '../config.ts';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -125,9 +125,17 @@ export async function reviewCommand(config: CliConfig, catalog: Catalog, sub: st
   else if (str(values.exclude)) decision = { action: 'exclude', note: str(values.exclude)! };
   else if (str(values.quarantine)) decision = { action: 'quarantine', note: str(values.quarantine)! };
   else throw new Error(t('cli.review.decisionNeeded'));
-  const schedule = await loadSchedule(config.RETENTION_SCHEDULE);
+  // The schedule in force (with the rules admins accepted from review), as the worker and the console use it.
+  const { schedule } = await effectiveSchedule(catalog.pool, await readScheduleSource(config.RETENTION_SCHEDULE));
+  // The console's rule: filing otherwise than the matched rule suggests takes a reason and a confirmation.
+  const suggestion = suggestionOf(await classificationOf(catalog.pool, target), schedule);
+  if (decision.action === 'file') {
+    const refusal = refusalOf({ ...decision, confirmed: values.confirm === true }, suggestion);
+    if (refusal) throw new Error(refusal.code === 'review.needConfirmation' ? t('cli.review.needConfirmation') : t(refusal.code, refusal.params));
+  }
+  const basis = basisOf(decision, suggestion);
   return withQueues(config, async (queues) => {
-    const result = await settleReview({ catalog, queues, schedule }, target, decision, actor(values));
+    const result = await settleReview({ catalog, queues, schedule }, target, { ...decision, ...(basis ? { basis } : {}) }, actor(values));
     const said = { ingest: target, waitedAt: labelOf(t, 'stage', result.waitedAt), outcome: labelOf(t, 'outcome', result.outcome), next: labelOf(t, 'stage', result.next) };
     out(result.referenceCode ? t('cli.review.settledFiled', { ...said, referenceCode: result.referenceCode }) : t('cli.review.settled', said));
     return 0;

@@ -1,7 +1,7 @@
 import type { ClassificationRecord } from '@oa-archive/catalog';
 import type { Retention, RetentionSchedule } from '@oa-archive/classify';
 import type { MessageCode, MessageParams } from '@oa-archive/messages';
-import type { ReviewBasis } from '@oa-archive/pipeline';
+import type { ReviewBasis } from './operations.ts';
 
 /** What the schedule's own rule would file a waiting document as: the form's preselection, never a blanket 永久. */
 export interface RuleSuggestion {
