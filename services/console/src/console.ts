@@ -1,12 +1,11 @@
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { Catalog, createPool, migrate } from '@oa-archive/catalog';
-import { loadSchedule } from '@oa-archive/classify';
 import { kafkaSettingsOf, s3SettingsOf } from '@oa-archive/config';
 import { createS3Client, ObjectStore } from '@oa-archive/storage';
 import { createKafka } from '@oa-archive/kafka';
 import { createLogger, type Logger } from '@oa-archive/observability';
-import { StageQueues } from '@oa-archive/pipeline';
+import { effectiveSchedule, readScheduleSource, SCHEDULE_REFRESH_MS, StageQueues, startScheduleRefresh } from '@oa-archive/pipeline';
 import { buildConsole } from './app.ts';
 import { CONSOLE_POOL_SIZE, type ConsoleConfig } from './config.ts';
 import type { ConsoleDeps } from './deps.ts';
@@ -19,6 +18,8 @@ export interface ConsoleProcess {
 }
 
 export async function startConsole(config: ConsoleConfig, logger: Logger = createLogger({ service: 'console', level: config.LOG_LEVEL })): Promise<ConsoleProcess> {
+  // A schedule that does not load stops the console at start-up, as it stops the worker.
+  const scheduleFile = await readScheduleSource(config.RETENTION_SCHEDULE);
   const catalog = new Catalog(createPool(config.DATABASE_URL, CONSOLE_POOL_SIZE));
   await migrate(catalog.pool);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
@@ -29,12 +30,15 @@ export async function startConsole(config: ConsoleConfig, logger: Logger = creat
     queues,
     redis,
     kafka: createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-console`, logger, ...kafkaSettingsOf(config) }),
-    schedule: await loadSchedule(config.RETENTION_SCHEDULE),
+    // The schedule in force, rules accepted from review included: review suggestions and settlements follow it.
+    schedule: (await effectiveSchedule(catalog.pool, scheduleFile)).schedule,
     logger,
     contentStore: new ObjectStore(createS3Client(s3SettingsOf(config))),
   };
   const app = await buildConsole(deps);
   const url = await app.listen({ host: config.CONSOLE_HOST, port: config.CONSOLE_PORT });
+  // A version accepted on the proposals page (here or on another replica) is followed without a restart.
+  const scheduleRefresh = startScheduleRefresh(deps, scheduleFile, SCHEDULE_REFRESH_MS);
   logger.info({ url }, 'console listening');
   return {
     app,
@@ -42,6 +46,7 @@ export async function startConsole(config: ConsoleConfig, logger: Logger = creat
     url,
     async close() {
       await app.close();
+      await scheduleRefresh.stop();
       await queues.close();
       await redis.quit();
       await catalog.close();
