@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { accessRestrictionRecordOf, type AccessRestrictionRecord, type ComponentRecord, type IngestRecord, type Role } from '@oa-archive/catalog';
+import { accessRestrictionRecordOf, appendAuditEvent, inTransaction, type AccessRestrictionRecord, type ComponentRecord, type IngestRecord, type Role } from '@oa-archive/catalog';
 import { mayUseContent } from '@oa-archive/classify';
 import type { ConsoleDeps } from './deps.ts';
 
@@ -59,15 +59,17 @@ export async function admittedComponent(
   reply: FastifyReply,
   id: string,
   ordinal: string,
-): Promise<{ ingest: IngestRecord; component: ComponentRecord } | undefined> {
+): Promise<{ ingest: IngestRecord; component: ComponentRecord; restricted: boolean } | undefined> {
   const ingest = await deps.catalog.getIngest(id);
   if (!ingest) {
     await reply.code(404).send({ error: `no ingest ${id}` });
     return undefined;
   }
-  const access = accessViewOf(await accessRestrictionRecordOf(deps.catalog.pool, id), request.principal!.role);
+  const restriction = await accessRestrictionRecordOf(deps.catalog.pool, id);
+  const access = accessViewOf(restriction, request.principal!.role);
   if (!access.contentAvailable) {
     request.log.warn({ ingestId: id, principal: request.principal!.name, role: request.principal!.role, needed: access.minimumRole, url: request.url }, 'restricted content refused (403)');
+    await auditContentUse(deps, request, id, { use: 'refused', ordinal: Number(ordinal), role: request.principal!.role, needed: access.minimumRole ?? null });
     await reply.code(403).send({ error: `限制利用：${access.basis}`, access });
     return undefined;
   }
@@ -76,7 +78,22 @@ export async function admittedComponent(
     await reply.code(404).send({ error: `ingest ${id} has no component ${ordinal}` });
     return undefined;
   }
-  return { ingest, component };
+  return { ingest, component, restricted: restriction !== null };
+}
+
+/**
+ * 利用登记: every use of archived content through the console — a download, a preview, a refusal under
+ * an access restriction — is an audit event with who, what and how, so the trail answers "who read
+ * this document" as a records office must be able to.
+ */
+export async function auditContentUse(
+  deps: ConsoleDeps,
+  request: FastifyRequest,
+  ingestId: string,
+  detail: { use: 'download' | 'preview'; ordinal: number; copy: 'original' | 'preservation'; restricted: boolean } | { use: 'refused'; ordinal: number; role: Role; needed: Role | null },
+): Promise<void> {
+  const type = detail.use === 'refused' ? 'content.refused' : 'content.used';
+  await inTransaction(deps.catalog.pool, (tx) => appendAuditEvent(tx, { ingestId, type, actor: `person:${request.principal!.name}`, payload: { ...detail } }));
 }
 
 /**
@@ -88,10 +105,11 @@ export function registerContentRoute(app: FastifyInstance, deps: ConsoleDeps): v
     const { id, ordinal } = request.params;
     const admitted = await admittedComponent(deps, request, reply, id, ordinal);
     if (!admitted) return reply;
-    const { ingest, component } = admitted;
+    const { ingest, component, restricted } = admitted;
     if (!component.archiveBucket || !component.archiveKey) return reply.code(404).send({ error: `component ${ordinal} of ${id} is not in the archive (status ${ingest.status})` });
     if (!deps.contentStore) return reply.code(503).send({ error: 'this console serves no content: it was started without the object store (S3_* settings)' });
     const body = await deps.contentStore.getStream(component.archiveBucket, component.archiveKey);
+    await auditContentUse(deps, request, id, { use: 'download', ordinal: component.ordinal, copy: 'original', restricted });
     return reply
       .header('content-type', component.declaredMediaType ?? 'application/octet-stream')
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(component.fileName)}`)

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { characterizationsOf, classificationOf, preservationCopiesOf, type CharacterizationRecord, type ComponentRecord, type PreservationCopyRecord } from '@oa-archive/catalog';
 import { render } from '@oa-archive/messages';
 import { mediaTypeOfTarget } from '@oa-archive/convert';
-import { admittedComponent } from './contentAccess.ts';
+import { admittedComponent, auditContentUse } from './contentAccess.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { html, type Html } from './html.ts';
 import { localeOf } from './locale.ts';
@@ -105,6 +105,7 @@ export function registerPreviewRoute(app: FastifyInstance, deps: ConsoleDeps): v
     if (!deps.contentStore) return reply.code(503).send({ error: render('preview.noStore', {}, locale), code: 'preview.noStore' });
     const body = await deps.contentStore.getStream(source.bucket, source.key);
     request.log.info({ ingestId: ingest.ingestId, ordinal: component.ordinal, principal: request.principal!.name, copy: source.copy }, 'content previewed');
+    await auditContentUse(deps, request, ingest.ingestId, { use: 'preview', ordinal: component.ordinal, copy: source.copy ? 'preservation' : 'original', restricted: admitted.restricted });
     return reply
       .header('content-type', source.mediaType)
       .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(source.fileName)}`)

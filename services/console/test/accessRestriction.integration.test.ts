@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createApiToken, markWaiting, recordAccessRestriction, recordAip, recordClassification } from '@oa-archive/catalog';
+import { auditEventsOf, createApiToken, markWaiting, recordAccessRestriction, recordAip, recordClassification } from '@oa-archive/catalog';
 import { createTestCatalog, exampleEventFor, seedIngestAt } from '@oa-archive/catalog/testing';
 import { accessRestrictionOf, loadSchedule } from '@oa-archive/classify';
 import { s3SettingsOf } from '@oa-archive/config';
@@ -98,6 +98,13 @@ describe('限制利用 (a 内部 document) in the console and its JSON API', () 
     const full = await detail('admin', RESTRICTED);
     expect(full.access).toMatchObject({ restricted: true, contentAvailable: true });
     expect(full.aip.prefix).toMatch(/^A182\/2025\/WS\/Y\//);
+    // 利用登记: each use and each refusal is in the audit trail, with who and how.
+    const uses = (await auditEventsOf(db.catalog.pool, RESTRICTED)).filter((e) => e.type.startsWith('content.')).map((e) => ({ type: e.type, actor: e.actor, payload: e.payload }));
+    expect(uses).toEqual([
+      { type: 'content.refused', actor: 'person:viewer-acc', payload: { use: 'refused', ordinal: 1, role: 'viewer', needed: 'admin' } },
+      { type: 'content.refused', actor: 'person:operator-acc', payload: { use: 'refused', ordinal: 1, role: 'operator', needed: 'admin' } },
+      { type: 'content.used', actor: 'person:admin-acc', payload: { use: 'download', ordinal: 1, copy: 'original', restricted: true } },
+    ]);
   });
 
   it('gives anyone the content of an unrestricted document', async () => {

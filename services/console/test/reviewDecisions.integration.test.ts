@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { classificationOf, createApiToken, recordAccessRestriction, recordCharacterization, recordClassification, recordPreservationCopy } from '@oa-archive/catalog';
+import { auditEventsOf, classificationOf, createApiToken, recordAccessRestriction, recordCharacterization, recordClassification, recordPreservationCopy } from '@oa-archive/catalog';
 import { createTestCatalog, exampleEventFor, seedIngestAt } from '@oa-archive/catalog/testing';
 import { accessRestrictionOf, loadSchedule } from '@oa-archive/classify';
 import { s3SettingsOf } from '@oa-archive/config';
@@ -228,6 +228,10 @@ describe('previews', () => {
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ access: { restricted: true, minimumRole: 'admin' } });
     expect((await preview(id, 'admin')).statusCode).toBe(200);
+    expect((await auditEventsOf(db.catalog.pool, id)).filter((e) => e.type.startsWith('content.')).map((e) => [e.type, e.actor, e.payload])).toEqual([
+      ['content.refused', 'person:viewer-review', { use: 'refused', ordinal: 1, role: 'viewer', needed: 'admin' }],
+      ['content.used', 'person:admin-review', { use: 'preview', ordinal: 1, copy: 'preservation', restricted: true }],
+    ]);
     const viewerRow = (await app.inject({ url: '/review', headers: as('viewer') })).body;
     expect(viewerRow).not.toContain(`data-src="/api/ingests/${id}/components/1/preview"`);
   });
