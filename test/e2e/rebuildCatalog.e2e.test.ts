@@ -165,7 +165,8 @@ describe('rebuilding the catalog from the store', () => {
     const cli = loadCliConfig(env);
     expect(await rebuildCatalogCommand(cli, db.url, before.counters[0]!.fonds as string, 'cli:e2e', (line) => lines.push(line))).toBe(0);
     expect(lines.some((l) => /^bags \d+\/\d+/.test(l))).toBe(true);
-    expect(lines).toContainEqual(expect.stringMatching(/^not restored \(excluded, waiting for review, failed or unfinished.*\): \d+$/));
+    // The summary in the records officer's language (zh-CN: nothing here sets ARCHIVE_LOCALE or LANG).
+    expect(lines).toContainEqual(expect.stringMatching(/^未恢复（不归档、待鉴定、失败或未完成.*）：\d+$/));
 
     rebuilt = new Catalog(createPool(db.url, 4));
     const after = await snapshot(rebuilt.pool);
@@ -182,7 +183,7 @@ describe('rebuilding the catalog from the store', () => {
     expect(before.holds).toHaveLength(2);
     expect(after.holds).toEqual(before.holds);
     expect(after.holdItems).toEqual(before.holdItems);
-    expect(lines).toContain('holds restored from the trail (lifted ones too): 2; disposition decisions on restored items: 0');
+    expect(lines).toContain('从审计链恢复的冻结（含已解除）：2；已恢复文件的处置决定：0');
     // Filed or quarantined when the trail says: the time of the outcome's event (the same transaction as the status change).
     const outcomeAt = new Map(after.audit.filter((e) => e.type === 'ingest.filed' || e.type === 'ingest.quarantined').map((e) => [e.ingest_id as string, (e.at as Date).toISOString()]));
     const { rows: completed } = await rebuilt.pool.query<{ ingest_id: string; completed_at: Date }>("SELECT ingest_id, completed_at FROM ingests WHERE status IN ('FILED', 'QUARANTINED')");

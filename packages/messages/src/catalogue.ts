@@ -579,6 +579,56 @@ export const CATALOGUE = {
   },
   'cli.review.settled': { 'zh-CN': '{ingest}：在“{waitedAt}”环节后等待鉴定；结果：{outcome}，从“{next}”环节继续', en: '{ingest}: waited after {waitedAt}; {outcome}, continuing at {next}' },
   'cli.review.settledFiled': { 'zh-CN': '{ingest}：在“{waitedAt}”环节后等待鉴定；结果：{outcome}，档号 {referenceCode}，从“{next}”环节继续', en: '{ingest}: waited after {waitedAt}; {outcome} {referenceCode}, continuing at {next}' },
+  'cli.rebuild.trail': {
+    'zh-CN': '审计链：从 s3://{bucket}/audit-anchors/ 的{anchors}个锚点重放了{events}个事件，至第{end}个事件；最后一个锚点之后的事件从未写入存储，已丢失',
+    en: 'audit trail: {events} events replayed from {anchors} anchors in s3://{bucket}/audit-anchors/, up to event {end}; events after the last anchor were never in the store and are lost',
+  },
+  'cli.rebuild.trailIncomplete': { 'zh-CN': '审计链不完整：{problem}', en: 'AUDIT TRAIL INCOMPLETE: {problem}' },
+  'cli.rebuild.restored': {
+    'zh-CN': '从信息包恢复的已归档文件：{filed}；从隔离记录恢复的已隔离文件：{quarantined}',
+    en: 'filed documents restored from their bags: {filed}; quarantined documents restored from their quarantine records: {quarantined}',
+  },
+  'cli.rebuild.counters': { 'zh-CN': '已设置{classes}个类别的件号计数器（该类下一份文件取下一个件号）', en: 'item-number counters set for {classes} classes (the next document of a class takes the next number)' },
+  'cli.rebuild.bagsWithoutRecord': {
+    'zh-CN': '未恢复的信息包（早于信息包携带 metadata/catalog.json 的版本；其档号仍计入计数器）：{count}',
+    en: 'BAGS NOT RESTORED, made before bags carried metadata/catalog.json (their 档号 count in the counters): {count}',
+  },
+  'cli.rebuild.filedAfterTrail': {
+    'zh-CN': '最后一个锚点之后归档的文件（其审计记录仅有信息包 metadata/catalog.json 中的摘录）：{ingests}',
+    en: "filed after the last anchor (their trail is the excerpt in the bag's metadata/catalog.json only): {ingests}",
+  },
+  'cli.rebuild.notRestored': {
+    'zh-CN': '未恢复（不归档、待鉴定、失败或未完成：存储中没有它们的任何内容；请OA重新发送，或执行 archive reconsume）：{count}',
+    en: 'not restored (excluded, waiting for review, failed or unfinished: nothing of them is in the store; have the OA send them again, or archive reconsume): {count}',
+  },
+  'cli.rebuild.notRestoredItem': { 'zh-CN': '  {ingest}  {source} {document} 第{version}版  最后状态 {status}', en: '  {ingest}  {source} {document} v{version}  last {status}' },
+  'cli.rebuild.custody': {
+    'zh-CN': '从审计链恢复的冻结（含已解除）：{holds}；已恢复文件的处置决定：{decisions}',
+    en: 'holds restored from the trail (lifted ones too): {holds}; disposition decisions on restored items: {decisions}',
+  },
+  'cli.rebuild.scheduleVersions': { 'zh-CN': '从审计链恢复的（由待鉴定学习规则生成的）保管期限表版本：{count}', en: 'schedule versions made from learned rules, restored from the trail: {count}' },
+  'cli.rebuild.scheduleVersionsMissing': {
+    'zh-CN': '未恢复的保管期限表版本（接受时审计链尚未记录其全文；请重新接受这些规则）：{versions}',
+    en: 'SCHEDULE VERSIONS NOT RESTORED (accepted before the trail carried their text; accept those rules again): {versions}',
+  },
+  'cli.rebuild.destroyed': {
+    'zh-CN': '已按处置决定销毁（其对象按决定已删除，审计链保留记录）：{count}',
+    en: 'destroyed by disposition (销毁; their objects are gone by decision, the trail keeps the record): {count}',
+  },
+  'cli.rebuild.destroyedItem': { 'zh-CN': '  {ingest}  {referenceCode}  销毁于 {at}', en: '  {ingest}  {referenceCode}  destroyed {at}' },
+  'cli.rebuild.byDesign': {
+    'zh-CN': '按设计不恢复：完整性检测历史（在审计链中；保管任务会重新登记每个信息包，按周期重新检测）、回执与回调（已发送）、网关的提交记录、规则建议（其决定在审计链中）、API令牌（请重新创建）',
+    en: 'not restored by design: fixity-audit history (in the trail; custody re-enrols every AIP), receipts and callbacks (already sent), gateway memory, rule proposals (their decisions are in the trail), API tokens (create them again)',
+  },
+  'cli.migrate.applied': { 'zh-CN': '已执行的迁移：{migrations}', en: 'applied: {migrations}' },
+  'cli.migrate.upToDate': { 'zh-CN': '目录数据库已是最新', en: 'catalog is up to date' },
+  'cli.token.created': { 'zh-CN': '{name}（{role}）的令牌；只显示这一次，系统只保存其摘要', en: 'token for {name} ({role}); shown once, only its hash is kept' },
+  'cli.token.revoked': { 'zh-CN': '已吊销{name}的令牌{count}个', en: 'revoked {count} token(s) of {name}' },
+  'cli.classify.summary': { 'zh-CN': '{lines}份文件，保管期限表{version}：{counts}', en: '{lines} documents, schedule {version}: {counts}' },
+  'cli.classify.unknownTypes': {
+    'zh-CN': '保管期限表不认识的文种（请加入其 documentTypes 表）：{types}',
+    en: '文种 the schedule does not know (add them to its documentTypes table): {types}',
+  },
   'cli.audit.intact': { 'zh-CN': '审计链完整：共{events}个事件，链头 {head}', en: 'audit chain intact: {events} events, head {head}' },
   'cli.audit.broken': { 'zh-CN': '审计链在第{seq}个事件处断裂：{reason}（此前{events}个事件完好）', en: 'AUDIT CHAIN BROKEN at event {seq}: {reason} ({events} events before it are intact)' },
   'cli.audit.rebuilt': { 'zh-CN': '本目录数据库于{at}从存储重建：', en: 'this catalog was rebuilt from the store on {at}:' },

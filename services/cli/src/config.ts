@@ -39,6 +39,11 @@ export function systemLocale(env: Record<string, string | undefined>): Locale {
   return DEFAULT_LOCALE;
 }
 
+/** The language of a command that reads no other configuration (the classify dry run): ARCHIVE_LOCALE when it names one, else the shell's. */
+export function localeOfEnv(env: Record<string, string | undefined>): Locale {
+  return (LOCALES as readonly string[]).includes(env.ARCHIVE_LOCALE ?? '') ? (env.ARCHIVE_LOCALE as Locale) : systemLocale(env);
+}
+
 export function loadCliConfig(env: Record<string, string | undefined> = process.env): CliConfig {
   // ARCHIVE_LOCALE, when set, wins and must name a locale the catalogue has; the shell's is only a fallback.
   return loadConfig(cliEnv, { ...env, ARCHIVE_LOCALE: env.ARCHIVE_LOCALE || systemLocale(env) });

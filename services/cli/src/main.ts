@@ -52,7 +52,7 @@ import { callbacksCommand } from './commands/callbacks.ts';
 import { dispositionCommand, holdsCommand } from './commands/disposition.ts';
 import { proposalsCommand } from './commands/proposals.ts';
 import { rebuildCatalogCommand } from './commands/rebuildCatalog.ts';
-import { loadCliConfig, type CliConfig } from './config.ts';
+import { loadCliConfig, localeOfEnv, type CliConfig } from './config.ts';
 
 const USAGE =
   'usage: archive migrate | audit verify [--read-back] | audit anchor | ingests [--status S] [--source S] | show <id> | classify [--schedule file] | replay … | review settle … | proposals [list|show|accept|reject] … | reconcile-jobs | reconcile --source S --since T --until T | fixity [--all|--ingest a,b|--since T] | disposition due|decide|destroy|register … | holds [list|create|lift] … | token create|revoke … | callbacks [list|redrive] … | rebuild-catalog --into URL | await --documents a,b\n';
@@ -112,18 +112,21 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 async function classifyCommand(): Promise<number> {
   const schedule = await loadSchedule(values.schedule ?? process.env.RETENTION_SCHEDULE);
   const { lines, invalid, outcomes, unknownDocumentTypes } = await classifyDryRun(process.stdin, process.stdout, schedule);
+  // The dry run needs no database: the language comes from ARCHIVE_LOCALE or the shell, as for every command.
+  const t = translator(localeOfEnv(process.env));
   const counts = Object.entries(outcomes).map(([o, n]) => `${o} ${n}`);
   if (invalid) counts.push(`INVALID ${invalid}`);
-  process.stderr.write(`${lines} documents, schedule ${schedule.version}: ${counts.join(' · ')}\n`);
-  const unknown = Object.entries(unknownDocumentTypes).map(([t, n]) => `${t} (${n})`);
-  if (unknown.length > 0) process.stderr.write(`文种 the schedule does not know (add them to its documentTypes table): ${unknown.join(', ')}\n`);
+  process.stderr.write(`${t('cli.classify.summary', { lines, version: schedule.version, counts: counts.join(' · ') })}\n`);
+  const unknown = Object.entries(unknownDocumentTypes).map(([type, n]) => `${type} (${n})`);
+  if (unknown.length > 0) process.stderr.write(`${t('cli.classify.unknownTypes', { types: unknown.join(', ') })}\n`);
   return invalid > 0 ? 1 : 0;
 }
 
 async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<number> {
   if (command === 'migrate') {
     const { applied } = await migrate(catalog.pool);
-    out(applied.length ? `applied: ${applied.join(', ')}` : 'catalog is up to date');
+    const t = translator(config.ARCHIVE_LOCALE);
+    out(applied.length ? t('cli.migrate.applied', { migrations: applied.join(', ') }) : t('cli.migrate.upToDate'));
     return 0;
   }
   if (command === 'audit' && sub === 'verify') {
@@ -177,7 +180,7 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
     }
     return 0;
   }
-  if (command === 'token') return tokenCommand(catalog, sub, values, out);
+  if (command === 'token') return tokenCommand(catalog, sub, values, out, config.ARCHIVE_LOCALE);
   if (command === 'callbacks') return callbacksCommand(catalog, sub, positionals.slice(2), values, values.as ?? process.env.USER ?? 'cli', out, config.ARCHIVE_LOCALE);
   if (command === 'redrive' || command === 'reconsume') return kafkaRepairCommand(config, catalog, command, values, out);
   if (command === 'replay') return replayCommand(config, catalog, sub, values, out);

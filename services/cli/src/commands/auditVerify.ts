@@ -27,7 +27,7 @@ export async function auditVerify(catalog: Catalog, store: ObjectStore, options:
   const rebuilt = await catalog.pool.query<{ finished_at: Date; summary: RebuildSummary }>('SELECT finished_at, summary FROM catalog_rebuilds WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1');
   if (rebuilt.rows[0]) {
     const { finished_at, summary } = rebuilt.rows[0];
-    lines.push(t('cli.audit.rebuilt', { at: finished_at.toISOString() }), ...summaryLines(summary).map((line) => `  ${line}`));
+    lines.push(t('cli.audit.rebuilt', { at: finished_at.toISOString() }), ...summaryLines(summary, options.locale).map((line) => `  ${line}`));
   }
   // A rewrite that recomputed every later hash passes the check above; the anchors outside PostgreSQL catch it.
   if (options.anchorBucket) {

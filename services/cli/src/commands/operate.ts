@@ -54,7 +54,8 @@ async function withQueues<T>(config: CliConfig, fn: (queues: StageQueues) => Pro
 /** The person running the CLI, for the audit trail. */
 const actor = (values: Values) => str(values.as) ?? process.env.USER ?? 'cli';
 
-export async function tokenCommand(catalog: Catalog, sub: string | undefined, values: Values, out: (line: string) => void): Promise<number> {
+export async function tokenCommand(catalog: Catalog, sub: string | undefined, values: Values, out: (line: string) => void, locale: Locale): Promise<number> {
+  const t = translator(locale);
   const name = str(values.name);
   if (!name) throw new Error('--name is required');
   if (sub === 'create') {
@@ -62,12 +63,12 @@ export async function tokenCommand(catalog: Catalog, sub: string | undefined, va
     if (!role || !ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
     const { token } = await createApiToken(catalog.pool, name, role);
     out(token);
-    process.stderr.write(`token for ${name} (${role}); shown once, only its hash is kept\n`);
+    process.stderr.write(`${t('cli.token.created', { name, role })}\n`);
     return 0;
   }
   if (sub === 'revoke') {
     const n = await revokeApiToken(catalog.pool, name);
-    out(`revoked ${n} token(s) of ${name}`);
+    out(t('cli.token.revoked', { count: n, name }));
     return n > 0 ? 0 : 1;
   }
   throw new Error('usage: archive token create --name N --role viewer|operator|admin | archive token revoke --name N');

@@ -2,6 +2,7 @@ import { Catalog, createPool, migrate } from '@oa-archive/catalog';
 import { s3SettingsOf } from '@oa-archive/config';
 import { rebuildCatalog, type RebuildSummary } from '@oa-archive/pipeline';
 import { createS3Client, ObjectStore } from '@oa-archive/storage';
+import { translator, type Locale } from '@oa-archive/messages';
 import type { CliConfig } from '../config.ts';
 
 /**
@@ -23,7 +24,7 @@ export async function rebuildCatalogCommand(config: CliConfig, into: string | un
       actor,
       progress: (line) => out(line),
     });
-    summaryLines(summary).forEach((line) => out(line));
+    summaryLines(summary, config.ARCHIVE_LOCALE).forEach((line) => out(line));
     return 0;
   } finally {
     s3.destroy();
@@ -32,22 +33,24 @@ export async function rebuildCatalogCommand(config: CliConfig, into: string | un
 }
 
 /** What was restored and what was not, as a person reads it after a rebuild (and `audit verify` repeats). */
-export function summaryLines(summary: RebuildSummary): string[] {
+export function summaryLines(summary: RebuildSummary, locale: Locale): string[] {
+  const t = translator(locale);
   return [
-    `audit trail: ${summary.auditEvents} events replayed from ${summary.anchors} anchors in s3://${summary.bucket}/audit-anchors/, up to event ${summary.trailEndsAt}; events after the last anchor were never in the store and are lost`,
-    ...(summary.trailProblem ? [`AUDIT TRAIL INCOMPLETE: ${summary.trailProblem}`] : []),
-    `filed documents restored from their bags: ${summary.filed}; quarantined documents restored from their quarantine records: ${summary.quarantined}`,
-    `item-number counters set for ${summary.counters} classes (the next document of a class takes the next number)`,
-    ...(summary.bagsWithoutRecord?.length ? [`BAGS NOT RESTORED, made before bags carried metadata/catalog.json (their 档号 count in the counters): ${summary.bagsWithoutRecord.length}`, ...summary.bagsWithoutRecord.map((p) => `  s3://${summary.bucket}/${p}/`)] : []),
-    ...(summary.filedAfterTrail.length ? [`filed after the last anchor (their trail is the excerpt in the bag's metadata/catalog.json only): ${summary.filedAfterTrail.join(', ')}`] : []),
-    `not restored (excluded, waiting for review, failed or unfinished: nothing of them is in the store; have the OA send them again, or archive reconsume): ${summary.notRestored.length}`,
-    ...summary.notRestored.map((n) => `  ${n.ingestId}  ${n.source} ${n.documentId} v${n.version}  last ${n.lastStatus}`),
-    ...(summary.holds !== undefined ? [`holds restored from the trail (lifted ones too): ${summary.holds}; disposition decisions on restored items: ${summary.dispositionDecisions ?? 0}`] : []),
-    ...(summary.scheduleVersions !== undefined ? [`schedule versions made from learned rules, restored from the trail: ${summary.scheduleVersions}`] : []),
-    ...(summary.scheduleVersionsWithoutText?.length
-      ? [`SCHEDULE VERSIONS NOT RESTORED (accepted before the trail carried their text; accept those rules again): ${summary.scheduleVersionsWithoutText.join(', ')}`]
+    t('cli.rebuild.trail', { events: summary.auditEvents, anchors: summary.anchors, bucket: summary.bucket, end: summary.trailEndsAt }),
+    ...(summary.trailProblem ? [t('cli.rebuild.trailIncomplete', { problem: summary.trailProblem })] : []),
+    t('cli.rebuild.restored', { filed: summary.filed, quarantined: summary.quarantined }),
+    t('cli.rebuild.counters', { classes: summary.counters }),
+    ...(summary.bagsWithoutRecord?.length ? [t('cli.rebuild.bagsWithoutRecord', { count: summary.bagsWithoutRecord.length }), ...summary.bagsWithoutRecord.map((p) => `  s3://${summary.bucket}/${p}/`)] : []),
+    ...(summary.filedAfterTrail.length ? [t('cli.rebuild.filedAfterTrail', { ingests: summary.filedAfterTrail.join(', ') })] : []),
+    t('cli.rebuild.notRestored', { count: summary.notRestored.length }),
+    ...summary.notRestored.map((n) => t('cli.rebuild.notRestoredItem', { ingest: n.ingestId, source: n.source, document: n.documentId, version: n.version, status: n.lastStatus })),
+    // Summaries of rebuilds made before these were restored have none of the fields below.
+    ...(summary.holds !== undefined ? [t('cli.rebuild.custody', { holds: summary.holds, decisions: summary.dispositionDecisions ?? 0 })] : []),
+    ...(summary.scheduleVersions !== undefined ? [t('cli.rebuild.scheduleVersions', { count: summary.scheduleVersions })] : []),
+    ...(summary.scheduleVersionsWithoutText?.length ? [t('cli.rebuild.scheduleVersionsMissing', { versions: summary.scheduleVersionsWithoutText.join(', ') })] : []),
+    ...(summary.destroyed?.length
+      ? [t('cli.rebuild.destroyed', { count: summary.destroyed.length }), ...summary.destroyed.map((d) => t('cli.rebuild.destroyedItem', { ingest: d.ingestId, referenceCode: d.referenceCode, at: d.at }))]
       : []),
-    ...(summary.destroyed?.length ? [`destroyed by disposition (销毁; their objects are gone by decision, the trail keeps the record): ${summary.destroyed.length}`, ...summary.destroyed.map((d) => `  ${d.ingestId}  ${d.referenceCode}  destroyed ${d.at}`)] : []),
-    'not restored by design: fixity-audit history (in the trail; custody re-enrols every AIP), receipts and callbacks (already sent), gateway memory, rule proposals (their decisions are in the trail), API tokens (create them again)',
+    t('cli.rebuild.byDesign'),
   ];
 }
