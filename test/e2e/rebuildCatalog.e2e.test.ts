@@ -216,9 +216,11 @@ describe('rebuilding the catalog from the store', () => {
     await rebuilt!.pool.query('UPDATE catalog_rebuilds SET finished_at = NULL');
     const lines: string[] = [];
     expect(await rebuildCatalogCommand(cli, db.url, before.counters[0]!.fonds as string, 'cli:e2e', (line) => lines.push(line))).toBe(0);
-    expect(lines).toContainEqual(expect.stringMatching(/^filed documents restored from their bags: 0; quarantined documents restored from their quarantine records: 0$/));
+    expect(lines).toContain('从信息包恢复的已归档文件：0；从隔离记录恢复的已隔离文件：0');
     const again = await snapshot(rebuilt!.pool);
     expect(again.ingests).toEqual(before.ingests);
     expect(again.counters).toEqual(before.counters);
+    expect(again.holds).toEqual(before.holds);
+    expect(again.holdItems).toEqual(before.holdItems);
   }, 120_000);
 });

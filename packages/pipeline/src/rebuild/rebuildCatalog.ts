@@ -132,7 +132,7 @@ export async function rebuildCatalog(source: RebuildSource): Promise<RebuildSumm
   summary.destroyed = [...custody.destroyed.values()].filter((d) => !present.has(d.ingestId));
   summary.notRestored = [...trailFacts.received].filter(([id]) => !present.has(id) && !custody.destroyed.has(id)).map(([ingestId, { at: _at, ...r }]) => ({ ingestId, ...r, lastStatus: trailFacts.lastStatus.get(ingestId) ?? 'RECEIVED' }));
 
-  // With the rebuild's last event, in one transaction: a resumed rebuild never restores them twice.
+  // With the rebuild's last event, in one transaction; a resumed rebuild finds them there and writes none twice.
   await inTransaction(pool, async (tx) => {
     const restoredCustody = await insertCustody(tx, custody, present);
     summary.holds = restoredCustody.holds;

@@ -127,6 +127,7 @@ export async function raiseCounter(tx: Queryable, itemClass: { fonds: string; ca
 /**
  * Holds as the trail placed and lifted them, under their own ids (the trail's events name them), and
  * the disposition decisions on items restored, in the order they were taken (the latest is in force).
+ * Writes nothing twice: a rebuild resumed after this ran finds every row there.
  */
 export async function insertCustody(tx: Queryable, custody: CustodyTrail, restored: ReadonlySet<string>): Promise<{ holds: number; decisions: number; scheduleVersions: number; scheduleVersionsWithoutText: string[] }> {
   // Schedule versions first, in the order they were made: the rules in force when the catalog was lost.
@@ -137,12 +138,19 @@ export async function insertCustody(tx: Queryable, custody: CustodyTrail, restor
       withoutText.push(v.version);
       continue;
     }
-    await tx.query('INSERT INTO schedule_versions (version, root_version, base_version, yaml, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [v.version, v.rootVersion, v.baseVersion, v.yaml, v.createdBy, v.createdAt]);
+    await tx.query('INSERT INTO schedule_versions (version, root_version, base_version, yaml, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (version) DO NOTHING', [
+      v.version,
+      v.rootVersion,
+      v.baseVersion,
+      v.yaml,
+      v.createdBy,
+      v.createdAt,
+    ]);
     versions++;
   }
   for (const h of custody.holds) {
     await tx.query(
-      `INSERT INTO holds (id, name, reason, created_by, created_at, lifted_by, lifted_at, lift_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO holds (id, name, reason, created_by, created_at, lifted_by, lifted_at, lift_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
       [h.id, h.name, h.reason, h.createdBy, h.createdAt, h.lifted?.by ?? null, h.lifted?.at ?? null, h.lifted?.reason ?? null],
     );
     for (const s of h.selectors) {
@@ -158,9 +166,11 @@ export async function insertCustody(tx: Queryable, custody: CustodyTrail, restor
   for (const d of custody.decisions) {
     if (!restored.has(d.ingestId)) continue;
     // Under its own id where the event names it, so the trail's destructions still point at their decision.
+    // A rebuild resumed after this ran finds the decision there already (same item, time and decision).
     await tx.query(
       `INSERT INTO disposition_decisions (id, ingest_id, reference_code, decision, reason, review_on, due_on, decided_by, decided_at)
-       VALUES (COALESCE($1, nextval(pg_get_serial_sequence('disposition_decisions', 'id'))), $2, $3, $4, $5, $6, $7, $8, $9)`,
+       SELECT COALESCE($1, nextval(pg_get_serial_sequence('disposition_decisions', 'id'))), $2, $3, $4, $5, $6, $7, $8, $9
+        WHERE NOT EXISTS (SELECT 1 FROM disposition_decisions WHERE ingest_id = $2 AND decided_at = $9 AND decision = $4)`,
       [d.id ?? null, d.ingestId, d.referenceCode, d.decision, d.reason, d.reviewOn, d.dueOn, d.decidedBy, d.decidedAt],
     );
     decisions++;
