@@ -2,7 +2,7 @@
  * pnpm chaos — files documents through the archive while a seeded schedule of faults hits it, on
  * infrastructure of its own (PostgreSQL, Redis, Kafka, S3 on spare ports), then checks that every
  * document has exactly one outcome and prints what each fault cost.
- * Options: --documents N (10000), --seed S (random), --rate R documents/s (2), --mix mixed|no-conversion (mixed), --baseline N (20),
+ * Options: --documents N (10000), --seed S (random), --rate R documents/s (2), --mix mixed|no-conversion (mixed), --fault-gap S (4), --baseline N (20),
  *          --workers N (2), --settle-timeout S (600), --stall S (150), --keep (keep logs and data)
  * Exit code 0 when every check passed, 1 when one failed, 2 when the run itself could not be made.
  */
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     rate: { type: 'string', default: String(DEFAULT_OPTIONS.perSecond) },
     mix: { type: 'string', default: DEFAULT_OPTIONS.mix },
+    'fault-gap': { type: 'string', default: String(DEFAULT_OPTIONS.faultGapMs / 1000) },
     baseline: { type: 'string', default: String(DEFAULT_OPTIONS.baselineDocuments) },
     workers: { type: 'string', default: String(DEFAULT_OPTIONS.workers) },
     'settle-timeout': { type: 'string', default: String(DEFAULT_OPTIONS.settleTimeoutMs / 1000) },
@@ -44,6 +45,7 @@ const run = new ChaosRun({
   seed,
   perSecond: positive('rate', values.rate, false),
   mix: values.mix as DocumentMix,
+  faultGapMs: positive('fault-gap', values['fault-gap'], false) * 1000,
   baselineDocuments: positive('baseline', values.baseline),
   workers: positive('workers', values.workers),
   settleTimeoutMs: positive('settle-timeout', values['settle-timeout']) * 1000,

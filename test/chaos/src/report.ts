@@ -11,6 +11,7 @@ export interface ReportInput {
   workers: number;
   perSecond: number;
   mix: string;
+  faultGapMs: number;
   /** Epoch ms the faulted phase began: every time in the table counts from it. */
   t0: number;
   baseline: LatencySummary;
@@ -52,7 +53,7 @@ export function faultTable(input: Pick<ReportInput, 't0' | 'faults'>): string {
 /** The whole run for a person: setup, the fault table, totals, then every check with its cases. */
 export function formatReport(input: ReportInput): string {
   const lines: string[] = [];
-  lines.push(`chaos run — seed ${input.seed}: ${input.documents} documents under faults (+${input.baselineDocuments} before, without), ${input.workers} workers, published at ${input.perSecond}/s, ${input.mix === 'mixed' ? 'mixed documents' : 'documents needing no conversion (PDF/A, JPEG)'}`);
+  lines.push(`chaos run — seed ${input.seed}: ${input.documents} documents under faults (+${input.baselineDocuments} before, without), ${input.workers} workers, published at ${input.perSecond}/s, ${input.mix === 'mixed' ? 'mixed documents' : 'documents needing no conversion (PDF/A, JPEG)'}, at least ${input.faultGapMs / 1000} s between faults`);
   lines.push(`no-fault baseline, publish → outcome: p50 ${s(input.baseline.p50)}, p95 ${s(input.baseline.p95)}, max ${s(input.baseline.max)} (${input.baseline.documents} documents)`);
   lines.push(`under faults:                         p50 ${s(input.underFaults.p50)}, p95 ${s(input.underFaults.p95)}, max ${s(input.underFaults.max)} (${input.underFaults.documents} with an outcome)`);
   lines.push('');

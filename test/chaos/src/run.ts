@@ -26,6 +26,11 @@ export interface ChaosOptions {
    * `no-conversion` (PDF/A and JPEG only), for runs long enough that conversion would bound them.
    */
   mix: DocumentMix;
+  /**
+   * Quiet time after each fault before the next may start. The default keeps something broken almost
+   * all the time; a longer gap gives a run of many documents fewer faults per document.
+   */
+  faultGapMs: number;
   /** Published and measured first, without faults: the baseline each fault's cost is measured against. */
   baselineDocuments: number;
   workers: number;
@@ -41,6 +46,7 @@ export interface ChaosOptions {
 export const DEFAULT_OPTIONS: Omit<ChaosOptions, 'documents' | 'seed' | 'log'> = {
   perSecond: 2,
   mix: 'mixed',
+  faultGapMs: 4000,
   baselineDocuments: 20,
   workers: 2,
   kafkaDownMs: 20_000,
@@ -107,7 +113,7 @@ export class ChaosRun {
     phase('baseline');
 
     const t0 = Date.now();
-    const plan = planFaults({ seed: o.seed, windowMs: (o.documents / o.perSecond) * 1000, leadMs: 5000, workers: o.workers, kafkaDownMs: o.kafkaDownMs, s3DownMs: o.s3DownMs, gapMs: 4000 });
+    const plan = planFaults({ seed: o.seed, windowMs: (o.documents / o.perSecond) * 1000, leadMs: 5000, workers: o.workers, kafkaDownMs: o.kafkaDownMs, s3DownMs: o.s3DownMs, gapMs: o.faultGapMs });
     const faults: FaultRecord[] = [];
     const injecting = (async () => {
       for (const planned of plan) {
@@ -157,6 +163,7 @@ export class ChaosRun {
       workers: o.workers,
       perSecond: o.perSecond,
       mix: o.mix,
+      faultGapMs: o.faultGapMs,
       t0,
       baseline,
       underFaults: summarize(underFaults),

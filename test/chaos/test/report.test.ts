@@ -8,6 +8,7 @@ const input: ReportInput = {
   workers: 2,
   perSecond: 3,
   mix: 'mixed',
+  faultGapMs: 4000,
   t0: 1_000_000,
   baseline: { documents: 20, p50: 4000, p95: 6000, max: 6500 },
   underFaults: { documents: 298, p50: 9000, p95: 41_000, max: 52_000 },
@@ -37,8 +38,8 @@ describe('the report', () => {
 
   it('puts the baseline beside the faulted latencies and ends with the failed checks', () => {
     const text = formatReport(input);
-    expect(text.split('\n')[0]).toBe('chaos run — seed 5: 300 documents under faults (+20 before, without), 2 workers, published at 3/s, mixed documents');
-    expect(formatReport({ ...input, mix: 'no-conversion' }).split('\n')[0]).toMatch(/, documents needing no conversion \(PDF\/A, JPEG\)$/);
+    expect(text.split('\n')[0]).toBe('chaos run — seed 5: 300 documents under faults (+20 before, without), 2 workers, published at 3/s, mixed documents, at least 4 s between faults');
+    expect(formatReport({ ...input, mix: 'no-conversion' }).split('\n')[0]).toMatch(/, documents needing no conversion \(PDF\/A, JPEG\), at least 4 s between faults$/);
     expect(text).toContain('no-fault baseline, publish → outcome: p50 4.0 s, p95 6.0 s, max 6.5 s (20 documents)');
     expect(text).toContain("processes that died on their own (and were restarted, as a supervisor would):\n  intake at 10.0 s, exit 1: unhandled 'error' event: Error: Connection terminated unexpectedly");
     expect(text).toContain('FAIL  stranded: 2 of 320\n        2 × IN_PROGRESS at convert; no job in Redis');

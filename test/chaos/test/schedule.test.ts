@@ -41,4 +41,11 @@ describe('planFaults', () => {
     expect(long.at(-1)!.atMs).toBeGreaterThan(3_000_000);
     expect(long.at(-1)!.atMs).toBeLessThanOrEqual(3_600_000);
   });
+
+  it('puts fewer faults in the same window when asked for longer quiet gaps between them', () => {
+    const dense = planFaults({ ...base, windowMs: 3_600_000 });
+    const sparse = planFaults({ ...base, windowMs: 3_600_000, gapMs: 45_000 });
+    expect(sparse.length).toBeLessThan(dense.length / 2);
+    for (let i = 1; i < sparse.length; i++) expect(sparse[i]!.atMs - sparse[i - 1]!.atMs).toBeGreaterThanOrEqual(45_000);
+  });
 });
