@@ -60,7 +60,13 @@ describe('rebuilding the catalog: the audit trail', () => {
     const summary = await rebuildCatalog({ ...source(rebuilt, bucket, quarantine), progress: (line) => progress.push(line) });
     expect(summary).toMatchObject({ anchors: 2, auditEvents: 4, trailEndsAt: 4, filed: 0, quarantined: 0 });
     expect(summary.trailProblem).toBeUndefined();
-    expect(progress).toEqual(['audit trail: events up to 3 replayed (anchor 3)', 'audit trail: events up to 4 replayed (anchor 4)', 'item-number counters: 0 classes']);
+    expect(progress).toEqual([
+      'audit trail: events up to 3 replayed (anchor 3)',
+      'audit trail: events up to 4 replayed (anchor 4)',
+      'item-number counters: 0 classes',
+      'holds: 0; disposition decisions: 0; schedule versions: 0',
+    ]);
+    expect(summary).toMatchObject({ holds: 0, dispositionDecisions: 0, scheduleVersions: 0, scheduleVersionsWithoutText: [], destroyed: [] });
     // Received but left nothing in the store: each named, with what the trail says of it.
     expect(summary.notRestored.map((n) => n.ingestId)).toEqual(['i1', 'i2', 'i3', 'i4']);
     expect(summary.notRestored[0]).toEqual({ ingestId: 'i1', source: 'oa-x', documentId: 'doc-i1', version: 1, lastStatus: 'RECEIVED' });
