@@ -203,11 +203,11 @@ export class CacheTee extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.#bytes += chunk.length;
-    if (!this.#abandoned && this.#bytes > this.#limit) this.#abandon();
+    if (!this.#abandoned && this.#bytes > this.#limit) void this.#abandon();
     if (this.#abandoned) return done(null, chunk);
     this.#file ??= createWriteStream(this.#temp).on('error', (error) => {
       this.#onError(error);
-      this.#abandon();
+      void this.#abandon();
     });
     // The copy keeps pace with the stream: wait for the disk when it falls behind.
     if (this.#file.write(chunk)) return done(null, chunk);
@@ -226,12 +226,16 @@ export class CacheTee extends Transform {
     this.#file.end(() => done());
   }
 
-  #abandon(): void {
+  #abandon(): Promise<void> {
     this.#abandoned = true;
-    this.#file?.destroy();
-    void rm(this.#temp, { force: true });
     // A failed copy never holds up the stream it copies.
     this.#release();
+    const file = this.#file;
+    if (!file) return Promise.resolve();
+    // Removed once closed: a write stream still opening its file would create it again after an rm.
+    const closed = file.closed ? Promise.resolve() : new Promise<void>((resolve) => file.once('close', () => resolve()));
+    file.destroy();
+    return closed.then(() => rm(this.#temp, { force: true })).catch((error: unknown) => this.#onError(error));
   }
 
   /** After the stream ended: keep the copy under its digest (if it was kept whole). */
@@ -242,6 +246,6 @@ export class CacheTee extends Transform {
 
   /** The stream failed: the copy goes. */
   async discard(): Promise<void> {
-    this.#abandon();
+    await this.#abandon();
   }
 }
