@@ -64,6 +64,7 @@ export class IntakeService {
   #timer: NodeJS.Timeout | undefined;
   #stallTimer: NodeJS.Timeout | undefined;
   #checkingConsumption = false;
+  #closing = false;
   #ops: OpsServer | undefined;
   readonly registry = new Registry();
   readonly #records = new Counter({ name: 'oa_archive_intake_records_total', help: 'Records read, by what became of them', labelNames: ['result'], registers: [this.registry] });
@@ -74,6 +75,11 @@ export class IntakeService {
     registers: [this.registry],
   });
   readonly #paused = new Gauge({ name: 'oa_archive_intake_paused', help: '1 while consumption is paused for back pressure', registers: [this.registry] });
+  readonly #consumerRestarts = new Counter({
+    name: 'oa_archive_intake_consumer_restarts_total',
+    help: 'Times intake started its Kafka consumer again after kafkajs stopped it for good (an error it does not retry)',
+    registers: [this.registry],
+  });
 
   constructor(config: IntakeConfig, logger: Logger) {
     this.#config = config;
@@ -126,16 +132,16 @@ export class IntakeService {
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
       this.#stallWatch.assign(payload.memberAssignment[this.#config.KAFKA_TOPIC_FINALIZED] ?? []);
     });
-    await this.#consumer.subscribe({ topics: [this.#config.KAFKA_TOPIC_FINALIZED], fromBeginning: true });
-    await this.#consumer.run({
-      autoCommit: false,
-      eachMessage: async (payload) => {
-        await this.handle(payload);
-        await this.#consumer.commitOffsets([
-          { topic: payload.topic, partition: payload.partition, offset: (BigInt(payload.message.offset) + 1n).toString() },
-        ]);
-      },
+    // kafkajs restarts its consumer after errors it retries; after one it does not (the group coordinator
+    // no longer knows this member, say, once a broker restart or a slow record outlived the session) it
+    // only disconnects, and nothing would consume again until the process restarted.
+    this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.#closing) return;
+      this.#logger.error({ err: payload.error }, 'the Kafka consumer stopped on an error kafkajs does not retry; starting it again');
+      void this.#restartConsumer();
     });
+    await this.#consumer.subscribe({ topics: [this.#config.KAFKA_TOPIC_FINALIZED], fromBeginning: true });
+    await this.#runConsumer();
     collectDefaultMetrics({ register: this.registry, prefix: 'oa_archive_intake_' });
     if (this.#config.INTAKE_OPS_PORT >= 0) {
       this.#ops = await startOpsServer({
@@ -156,6 +162,34 @@ export class IntakeService {
     this.#timer = setInterval(() => void this.#watchBacklog(), this.#config.INTAKE_BACKLOG_POLL_MS);
     this.#stallTimer = setInterval(() => void this.#watchConsumption(), this.#config.INTAKE_STALL_CHECK_MS);
     this.#logger.info({ topic: this.#config.KAFKA_TOPIC_FINALIZED, group: this.#config.KAFKA_GROUP_ID, kafka: this.#kafkaDescription }, 'intake consuming');
+  }
+
+  async #runConsumer(): Promise<void> {
+    await this.#consumer.run({
+      autoCommit: false,
+      eachMessage: async (payload) => {
+        await this.handle(payload);
+        await this.#consumer.commitOffsets([
+          { topic: payload.topic, partition: payload.partition, offset: (BigInt(payload.message.offset) + 1n).toString() },
+        ]);
+      },
+    });
+  }
+
+  /** Connects and runs the consumer again, waiting longer after each failed try (1 s doubling to 30 s), until it runs or intake closes. */
+  async #restartConsumer(): Promise<void> {
+    for (let attempt = 1, waitMs = 1000; !this.#closing; attempt++, waitMs = Math.min(30_000, waitMs * 2)) {
+      try {
+        await this.#consumer.connect();
+        await this.#runConsumer();
+        this.#consumerRestarts.inc();
+        this.#logger.info({ attempt }, 'Kafka consumer running again');
+        return;
+      } catch (error) {
+        this.#logger.error({ err: error, attempt, retryInMs: waitMs }, 'the Kafka consumer did not start again');
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
   }
 
   /**
@@ -293,6 +327,7 @@ export class IntakeService {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     if (this.#timer) clearInterval(this.#timer);
     if (this.#stallTimer) clearInterval(this.#stallTimer);
     await this.#ops?.close();
