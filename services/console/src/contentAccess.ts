@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accessRestrictionRecordOf, appendAuditEvent, inTransaction, type AccessRestrictionRecord, type ComponentRecord, type IngestRecord, type Role } from '@oa-archive/catalog';
 import { mayUseContent } from '@oa-archive/classify';
@@ -91,9 +92,16 @@ export async function auditContentUse(
   request: FastifyRequest,
   ingestId: string,
   detail: { use: 'download' | 'preview'; ordinal: number; copy: 'original' | 'preservation'; restricted: boolean } | { use: 'refused'; ordinal: number; role: Role; needed: Role | null },
+  /** The content already opened for this use: closed when the use cannot be recorded, since it is then not served. */
+  body?: Readable,
 ): Promise<void> {
   const type = detail.use === 'refused' ? 'content.refused' : 'content.used';
-  await inTransaction(deps.catalog.pool, (tx) => appendAuditEvent(tx, { ingestId, type, actor: `person:${request.principal!.name}`, payload: { ...detail } }));
+  try {
+    await inTransaction(deps.catalog.pool, (tx) => appendAuditEvent(tx, { ingestId, type, actor: `person:${request.principal!.name}`, payload: { ...detail } }));
+  } catch (error) {
+    body?.destroy();
+    throw error;
+  }
 }
 
 /**
@@ -109,7 +117,7 @@ export function registerContentRoute(app: FastifyInstance, deps: ConsoleDeps): v
     if (!component.archiveBucket || !component.archiveKey) return reply.code(404).send({ error: `component ${ordinal} of ${id} is not in the archive (status ${ingest.status})` });
     if (!deps.contentStore) return reply.code(503).send({ error: 'this console serves no content: it was started without the object store (S3_* settings)' });
     const body = await deps.contentStore.getStream(component.archiveBucket, component.archiveKey);
-    await auditContentUse(deps, request, id, { use: 'download', ordinal: component.ordinal, copy: 'original', restricted });
+    await auditContentUse(deps, request, id, { use: 'download', ordinal: component.ordinal, copy: 'original', restricted }, body);
     return reply
       .header('content-type', component.declaredMediaType ?? 'application/octet-stream')
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(component.fileName)}`)

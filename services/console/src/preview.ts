@@ -105,7 +105,7 @@ export function registerPreviewRoute(app: FastifyInstance, deps: ConsoleDeps): v
     if (!deps.contentStore) return reply.code(503).send({ error: render('preview.noStore', {}, locale), code: 'preview.noStore' });
     const body = await deps.contentStore.getStream(source.bucket, source.key);
     request.log.info({ ingestId: ingest.ingestId, ordinal: component.ordinal, principal: request.principal!.name, copy: source.copy }, 'content previewed');
-    await auditContentUse(deps, request, ingest.ingestId, { use: 'preview', ordinal: component.ordinal, copy: source.copy ? 'preservation' : 'original', restricted: admitted.restricted });
+    await auditContentUse(deps, request, ingest.ingestId, { use: 'preview', ordinal: component.ordinal, copy: source.copy ? 'preservation' : 'original', restricted: admitted.restricted }, body);
     return reply
       .header('content-type', source.mediaType)
       .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(source.fileName)}`)
