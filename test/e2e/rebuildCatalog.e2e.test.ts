@@ -164,8 +164,8 @@ describe('rebuilding the catalog from the store', () => {
     const lines: string[] = [];
     const cli = loadCliConfig(env);
     expect(await rebuildCatalogCommand(cli, db.url, before.counters[0]!.fonds as string, 'cli:e2e', (line) => lines.push(line))).toBe(0);
-    expect(lines.some((l) => /^bags \d+\/\d+/.test(l))).toBe(true);
-    // The summary in the records officer's language (zh-CN: nothing here sets ARCHIVE_LOCALE or LANG).
+    // Progress and summary in the records officer's language (zh-CN: nothing here sets ARCHIVE_LOCALE or LANG).
+    expect(lines.some((l) => /^信息包 \d+\/\d+（本次恢复：\d+）$/.test(l))).toBe(true);
     expect(lines).toContainEqual(expect.stringMatching(/^未恢复（不归档、待鉴定、失败或未完成.*）：\d+$/));
 
     rebuilt = new Catalog(createPool(db.url, 4));

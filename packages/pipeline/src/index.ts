@@ -74,7 +74,7 @@ export type { RuleSuggestion } from './reviewPolicy.ts';
 export { CATALOG_RECORD_PATH, CatalogRecordError, catalogRecordOf, parseCatalogRecord } from './catalogRecord.ts';
 export type { CatalogRecord } from './catalogRecord.ts';
 export { CatalogNotEmptyError, rebuildCatalog } from './rebuild/rebuildCatalog.ts';
-export type { RebuildSource, RebuildSummary } from './rebuild/rebuildCatalog.ts';
+export type { RebuildProgress, RebuildSource, RebuildSummary } from './rebuild/rebuildCatalog.ts';
 export {
   acceptRuleProposal,
   DRY_RUN_DAYS,

@@ -5,7 +5,7 @@ import { anchorBody, anchorKeyOf, appendAuditEvent, auditHeadOf, inTransaction, 
 import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { ObjectStore } from '@oa-archive/storage';
 import { createTestBuckets } from '@oa-archive/storage/testing';
-import { anchorAuditChain, CatalogNotEmptyError, rebuildCatalog, verifyAuditAnchors } from '../src/index.ts';
+import { anchorAuditChain, CatalogNotEmptyError, rebuildCatalog, verifyAuditAnchors, type RebuildProgress } from '../src/index.ts';
 
 /**
  * The audit-trail side of a catalog rebuild against the real PostgreSQL and S3 server: the trail comes
@@ -56,15 +56,15 @@ describe('rebuilding the catalog: the audit trail', () => {
     await receive(old, ['i5']);
 
     const rebuilt = await freshCatalog();
-    const progress: string[] = [];
-    const summary = await rebuildCatalog({ ...source(rebuilt, bucket, quarantine), progress: (line) => progress.push(line) });
+    const progress: RebuildProgress[] = [];
+    const summary = await rebuildCatalog({ ...source(rebuilt, bucket, quarantine), progress: (step) => progress.push(step) });
     expect(summary).toMatchObject({ anchors: 2, auditEvents: 4, trailEndsAt: 4, filed: 0, quarantined: 0 });
     expect(summary.trailProblem).toBeUndefined();
     expect(progress).toEqual([
-      'audit trail: events up to 3 replayed (anchor 3)',
-      'audit trail: events up to 4 replayed (anchor 4)',
-      'item-number counters: 0 classes',
-      'holds: 0; disposition decisions: 0; schedule versions: 0',
+      { step: 'trail', replayedTo: 3, anchor: 3 },
+      { step: 'trail', replayedTo: 4, anchor: 4 },
+      { step: 'counters', classes: 0 },
+      { step: 'custody', holds: 0, decisions: 0, scheduleVersions: 0 },
     ]);
     expect(summary).toMatchObject({ holds: 0, dispositionDecisions: 0, scheduleVersions: 0, scheduleVersionsWithoutText: [], destroyed: [] });
     // Received but left nothing in the store: each named, with what the trail says of it.

@@ -3,4 +3,4 @@ export type { AuditReport } from './commands/auditVerify.ts';
 export { awaitOutcomes, ingestTable, outcomeSummary, sourceOutcomes } from './commands/ingests.ts';
 export { cliEnv, loadCliConfig } from './config.ts';
 export { displayWidth, formatTable } from './table.ts';
-export { rebuildCatalogCommand, summaryLines } from './commands/rebuildCatalog.ts';
+export { progressLine, rebuildCatalogCommand, summaryLines } from './commands/rebuildCatalog.ts';

@@ -1,36 +1,6 @@
 /**
- * The archive's command line.
- *   archive migrate                               apply pending catalog migrations
- *   archive audit verify [--read-back]            recompute the audit chain, check it against its anchors; cross-check archive objects
- *   archive audit anchor                          write the chain's head, write-once, under audit-anchors/ in the archive bucket
- *   archive ingests [--status S] [--source S]     list ingests and where each was filed
- *   archive show <ingest id | document id>        one ingest: components, decision, stage runs, audit events
- *   archive classify [--schedule file.yaml]      dry run: event data as JSON lines on stdin → one decision per line
- *   archive replay <ingest | document id> [--from start]       replay a failed ingest
- *   archive replay --bulk [--stage S] [--error-class E] [--source S] [--since T] [--until T] [--dry-run] [--rate N]
- *   archive review settle <ingest id> --file WS:D30 [--note "why" --confirm] | --retry | --exclude "why" | --quarantine "why"
- *   archive proposals [list] [--all] | proposals show <id> [--json] | proposals accept <id> [--note why] | proposals reject <id> --note why
- *                                                 rules learned from the review queue: list, dry run, accept into a new schedule version, reject
- *   archive reconcile-jobs                         one reconciler pass: put ingests whose stage job was lost back at their stage
- *   archive reconcile --source S --since T --until T [--json]
- *                                                 completeness (应归尽归): what the OA finalized in the period that the
- *                                                 archive never received, or has not finished; exit 1 if anything is missing
- *   archive fixity [--all | --ingest a,b | --since T] [--rate BYTES_PER_S]   fixity audit of AIPs (default: those due), as a table
- *   archive fixity replicate [--ingest a,b] | fixity premis <ingest id>       second copy now | fixity events as PREMIS XML
- *   archive token create --name N --role viewer|operator|admin  |  archive token revoke --name N
- *   archive redrive [--limit N]                    dead-lettered records back to their topic (200 a call by default)
- *   archive reconsume --since T --until T          publish a window of the finalized topic again
- *   archive callbacks [summary] | callbacks list [--state dead|pending|delivered] [--source S]
- *   archive callbacks redrive <id> … | callbacks redrive --all [--source S] [--note why]
- *                                                 callbacks to the OA: what waits, the dead letters, re-drive them (audited)
- *   archive rebuild-catalog --into <database url>   rebuild an empty catalog from the archive bucket (resumes when run again)
- *   archive disposition due [--as-of D] [--state S|all] | decide <ingest | 档号> --decision retain|permanent|transfer|destroy --reason R [--years N]
- *   archive disposition destroy <ingest | 档号>[,…] | --all  |  disposition register --csv|--pdf [--since D] [--until D] [--out FILE]
- *   archive holds [list] [--all] | holds create --name N --reason R [--ingest a,b] [--code 档号,…] [--class WS/2015/D10,…] | holds lift --name N --reason R
- *                                                 到期鉴定 and holds (docs/custody.md, "Disposition and holds")
- *   archive await --documents a,b [--source S] [--timeout 120]
- *                                                 wait until the documents have an outcome; without --documents, reads
- *                                                 ids or the simulator's JSON lines on stdin (each with its source)
+ * The archive's command line: `archive <command>`. The commands, and what each does, are in usage.ts
+ * (printed by `archive` alone, in the reader's language); docs/operator.md explains their options.
  */
 import { parseArgs } from 'node:util';
 import { text } from 'node:stream/consumers';
@@ -53,9 +23,8 @@ import { dispositionCommand, holdsCommand } from './commands/disposition.ts';
 import { proposalsCommand } from './commands/proposals.ts';
 import { rebuildCatalogCommand } from './commands/rebuildCatalog.ts';
 import { loadCliConfig, localeOfEnv, type CliConfig } from './config.ts';
+import { usageText } from './usage.ts';
 
-const USAGE =
-  'usage: archive migrate | audit verify [--read-back] | audit anchor | ingests [--status S] [--source S] | show <id> | classify [--schedule file] | replay … | review settle … | proposals [list|show|accept|reject] … | reconcile-jobs | reconcile --source S --since T --until T | fixity [--all|--ingest a,b|--since T] | disposition due|decide|destroy|register … | holds [list|create|lift] … | token create|revoke … | callbacks [list|redrive] … | rebuild-catalog --into URL | await --documents a,b\n';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -227,12 +196,16 @@ async function catalogCommand(config: CliConfig, catalog: Catalog): Promise<numb
     out(outcomeSummary(done, config.ARCHIVE_LOCALE));
     return done.every((i) => i.status !== 'FAILED') ? 0 : 1;
   }
-  process.stderr.write(USAGE);
+  process.stderr.write(usageText(config.ARCHIVE_LOCALE));
   return 2;
 }
 
 try {
-  if (command === 'classify') {
+  if (command === undefined || command === 'help') {
+    // Needs no database: the help must show even where nothing is configured yet.
+    process.stdout.write(usageText(localeOfEnv(process.env)));
+    process.exitCode = command === undefined ? 2 : 0;
+  } else if (command === 'classify') {
     process.exitCode = await classifyCommand();
   } else if (command === 'rebuild-catalog') {
     // Into another database than DATABASE_URL's, which is never migrated or touched here.

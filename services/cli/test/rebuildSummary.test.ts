@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RebuildSummary } from '@oa-archive/pipeline';
-import { summaryLines } from '../src/index.ts';
+import { progressLine, summaryLines } from '../src/index.ts';
 
 const summary: RebuildSummary = {
   bucket: 'oa-archive',
@@ -43,5 +43,16 @@ describe('the rebuild summary as a person reads it', () => {
     expect(lines[0]).toBe('audit trail: 812 events replayed from 4 anchors in s3://oa-archive/audit-anchors/, up to event 812; events after the last anchor were never in the store and are lost');
     expect(lines.join('\n')).not.toMatch(/holds restored|schedule versions|destroyed by disposition/);
     expect(lines.at(-1)).toMatch(/^not restored by design: /);
+  });
+});
+
+describe('the rebuild as it goes', () => {
+  it('reports each step in the reader’s language', () => {
+    expect(progressLine({ step: 'trail', replayedTo: 812, anchor: 812 }, 'zh-CN')).toBe('审计链：已重放至第812个事件（锚点 812）');
+    expect(progressLine({ step: 'bags', done: 20, total: 30, restored: 20 }, 'zh-CN')).toBe('信息包 20/30（本次恢复：20）');
+    expect(progressLine({ step: 'quarantine', done: 2, total: 2, restored: 2 }, 'zh-CN')).toBe('隔离记录 2/2（本次恢复：2）');
+    expect(progressLine({ step: 'counters', classes: 7 }, 'zh-CN')).toBe('件号计数器：7个类别');
+    expect(progressLine({ step: 'custody', holds: 2, decisions: 1, scheduleVersions: 1 }, 'zh-CN')).toBe('冻结：2；处置决定：1；保管期限表版本：1');
+    expect(progressLine({ step: 'bags', done: 20, total: 30, restored: 20 }, 'en')).toBe('bags 20/30 (restored in this run: 20)');
   });
 });

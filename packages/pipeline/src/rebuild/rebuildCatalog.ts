@@ -44,7 +44,7 @@ export interface RebuildSource {
   /** 全宗号 of the item-number counters (the schedule's agency.fonds), for classes known only from the audit trail. */
   fonds: string;
   actor: string;
-  progress?: (line: string) => void;
+  progress?: (step: RebuildProgress) => void;
 }
 
 export class CatalogNotEmptyError extends Error {
@@ -81,7 +81,14 @@ export interface RebuildSummary {
   destroyed?: { ingestId: string; referenceCode: string; at: string }[];
 }
 
-type Progress = (line: string) => void;
+/** A step of a rebuild as it goes, for the caller to show (the CLI in the reader's language). */
+export type RebuildProgress =
+  | { step: 'trail'; replayedTo: number; anchor: number }
+  | { step: 'bags' | 'quarantine'; done: number; total: number; restored: number }
+  | { step: 'counters'; classes: number }
+  | { step: 'custody'; holds: number; decisions: number; scheduleVersions: number };
+
+type Progress = (step: RebuildProgress) => void;
 
 /**
  * Rebuilds an empty catalog from the archive bucket (and the quarantine bucket): the audit trail from
@@ -114,18 +121,18 @@ export async function rebuildCatalog(source: RebuildSource): Promise<RebuildSumm
       summary.filed++;
       if (!trailFacts.completedAt.has(restored)) summary.filedAfterTrail.push(restored);
     }
-    if ((index + 1) % 10 === 0 || index + 1 === bags.length) progress(`bags ${index + 1}/${bags.length} (restored in this run: ${summary.filed})`);
+    if ((index + 1) % 10 === 0 || index + 1 === bags.length) progress({ step: 'bags', done: index + 1, total: bags.length, restored: summary.filed });
   }
 
   const records: string[] = [];
   for await (const key of listKeys(source.store.s3, source.quarantineBucket, '')) if (key.endsWith('/quarantine-record.json')) records.push(key);
   for (const [index, key] of records.entries()) {
     if (await restoreQuarantined(source, key, trailFacts)) summary.quarantined++;
-    if ((index + 1) % 10 === 0 || index + 1 === records.length) progress(`quarantine records ${index + 1}/${records.length} (restored in this run: ${summary.quarantined})`);
+    if ((index + 1) % 10 === 0 || index + 1 === records.length) progress({ step: 'quarantine', done: index + 1, total: records.length, restored: summary.quarantined });
   }
 
   summary.counters = await restoreCounters(source, trailFacts, bags.map((b) => b.classification));
-  progress(`item-number counters: ${summary.counters} classes`);
+  progress({ step: 'counters', classes: summary.counters });
 
   const { rows } = await pool.query<{ ingest_id: string }>('SELECT ingest_id FROM ingests');
   const present = new Set(rows.map((r) => r.ingest_id));
@@ -139,7 +146,7 @@ export async function rebuildCatalog(source: RebuildSource): Promise<RebuildSumm
     summary.dispositionDecisions = restoredCustody.decisions;
     summary.scheduleVersions = restoredCustody.scheduleVersions;
     summary.scheduleVersionsWithoutText = restoredCustody.scheduleVersionsWithoutText;
-    progress(`holds: ${summary.holds}; disposition decisions: ${summary.dispositionDecisions}; schedule versions: ${summary.scheduleVersions}`);
+    progress({ step: 'custody', holds: summary.holds, decisions: summary.dispositionDecisions, scheduleVersions: summary.scheduleVersions });
     await appendAuditEvent(tx, {
       ingestId: null,
       type: 'catalog.rebuilt',
@@ -189,7 +196,7 @@ async function replayTrail(source: RebuildSource, summary: RebuildSummary, progr
     }
     await inTransaction(pool, (tx) => insertAuditEvents(tx, events));
     last = checked.last;
-    progress(`audit trail: events up to ${last.seq} replayed (anchor ${anchor.seq})`);
+    progress({ step: 'trail', replayedTo: last.seq, anchor: anchor.seq });
   }
   const lastAnchor = anchors.at(-1);
   if (!summary.trailProblem && lastAnchor && lastAnchor.seq > last.seq) {

@@ -143,22 +143,33 @@ export async function reviewCommand(config: CliConfig, catalog: Catalog, sub: st
   });
 }
 
-/** Dead letters back to their topic, or a time window of the finalized topic published again; audited. */
+/** What a redrive or a reconsume did, as the audit event records it. */
+export type KafkaRepair = { topic: string; redriven: number; skipped: number } | { topic: string; since: string; until: string; republished: number };
+
+/** A redrive's or a reconsume's result in the reader's language. */
+export function kafkaRepairLine(repair: KafkaRepair, t: Translate): string {
+  return 'republished' in repair ? t('cli.reconsume.done', repair) : t('cli.redrive.done', repair);
+}
+
+/**
+ * Dead letters back to their topic, or a time window of the finalized topic published again; audited.
+ * Prints a sentence, or with `--json` the audit event's payload.
+ */
 export async function kafkaRepairCommand(config: CliConfig, catalog: Catalog, command: 'redrive' | 'reconsume', values: Values, out: (line: string) => void): Promise<number> {
+  const t = translator(config.ARCHIVE_LOCALE);
   const kafka = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-cli`, logger: createLogger({ service: 'cli', level: 'warn' }), ...kafkaSettingsOf(config) });
-  let payload: Record<string, unknown>;
+  let repair: KafkaRepair;
   if (command === 'redrive') {
     const limit = str(values.limit) ? Number(str(values.limit)) : undefined;
-    payload = { topic: config.KAFKA_TOPIC_DEAD_LETTER, ...(await redriveDeadLetters(kafka, { deadLetterTopic: config.KAFKA_TOPIC_DEAD_LETTER, ...(limit ? { limit } : {}) })) };
+    repair = { topic: config.KAFKA_TOPIC_DEAD_LETTER, ...(await redriveDeadLetters(kafka, { deadLetterTopic: config.KAFKA_TOPIC_DEAD_LETTER, ...(limit ? { limit } : {}) })) };
   } else {
-    const t = translator(config.ARCHIVE_LOCALE);
     const since = dateOption(values, 'since', t);
     const until = dateOption(values, 'until', t);
-    if (!since || !until) throw new Error('usage: archive reconsume --since <time> --until <time>');
-    if (since >= until) throw new Error('--since must be before --until');
-    payload = { topic: config.KAFKA_TOPIC_FINALIZED, since: since.toISOString(), until: until.toISOString(), ...(await reconsumeWindow(kafka, { topic: config.KAFKA_TOPIC_FINALIZED, since, until })) };
+    if (!since || !until) throw new Error(t('cli.reconsume.usage'));
+    if (since >= until) throw new Error(t('cli.reconsume.order'));
+    repair = { topic: config.KAFKA_TOPIC_FINALIZED, since: since.toISOString(), until: until.toISOString(), ...(await reconsumeWindow(kafka, { topic: config.KAFKA_TOPIC_FINALIZED, since, until })) };
   }
-  await inTransaction(catalog.pool, (tx) => appendAuditEvent(tx, { ingestId: null, type: command === 'redrive' ? 'console.dead-letters-redriven' : 'console.window-reconsumed', actor: `person:${actor(values)}`, payload }));
-  out(JSON.stringify(payload));
+  await inTransaction(catalog.pool, (tx) => appendAuditEvent(tx, { ingestId: null, type: command === 'redrive' ? 'console.dead-letters-redriven' : 'console.window-reconsumed', actor: `person:${actor(values)}`, payload: repair }));
+  out(values.json ? JSON.stringify(repair) : kafkaRepairLine(repair, t));
   return 0;
 }

@@ -1,6 +1,6 @@
 import { Catalog, createPool, migrate } from '@oa-archive/catalog';
 import { s3SettingsOf } from '@oa-archive/config';
-import { rebuildCatalog, type RebuildSummary } from '@oa-archive/pipeline';
+import { rebuildCatalog, type RebuildProgress, type RebuildSummary } from '@oa-archive/pipeline';
 import { createS3Client, ObjectStore } from '@oa-archive/storage';
 import { translator, type Locale } from '@oa-archive/messages';
 import type { CliConfig } from '../config.ts';
@@ -22,13 +22,29 @@ export async function rebuildCatalogCommand(config: CliConfig, into: string | un
       quarantineBucket: config.S3_QUARANTINE_BUCKET,
       fonds,
       actor,
-      progress: (line) => out(line),
+      progress: (step) => out(progressLine(step, config.ARCHIVE_LOCALE)),
     });
     summaryLines(summary, config.ARCHIVE_LOCALE).forEach((line) => out(line));
     return 0;
   } finally {
     s3.destroy();
     await catalog.close();
+  }
+}
+
+/** One step of a rebuild as it goes, in the reader's language. */
+export function progressLine(step: RebuildProgress, locale: Locale): string {
+  const t = translator(locale);
+  switch (step.step) {
+    case 'trail':
+      return t('cli.rebuild.progress.trail', { replayedTo: step.replayedTo, anchor: step.anchor });
+    case 'bags':
+    case 'quarantine':
+      return t(`cli.rebuild.progress.${step.step}`, { done: step.done, total: step.total, restored: step.restored });
+    case 'counters':
+      return t('cli.rebuild.progress.counters', { classes: step.classes });
+    case 'custody':
+      return t('cli.rebuild.progress.custody', { holds: step.holds, decisions: step.decisions, scheduleVersions: step.scheduleVersions });
   }
 }
 
