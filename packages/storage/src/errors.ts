@@ -46,3 +46,13 @@ export class EncryptionNotAppliedError extends ObjectStoreError {
     super(bucket, key, `s3://${bucket}/${key} is not encrypted at rest as configured: ${detail}`, false, options);
   }
 }
+
+/** A byte range that starts past the object's end (HTTP 416); `size` is what the object holds. */
+export class RangeNotSatisfiableError extends ObjectStoreError {
+  override readonly name = 'RangeNotSatisfiableError';
+  readonly size: number;
+  constructor(bucket: string, key: string, range: string, size: number) {
+    super(bucket, key, `s3://${bucket}/${key} holds ${size} bytes, so ${range} asks for none of them`, false);
+    this.size = size;
+  }
+}

@@ -3,7 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { Writable, type Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { encryptionOf, encryptionProblem } from './encryption.ts';
-import { DepositVerificationError, EncryptionNotAppliedError, WriteOnceViolationError } from './errors.ts';
+import { rangeParameter, type ByteRange } from './byteRange.ts';
+import { DepositVerificationError, EncryptionNotAppliedError, RangeNotSatisfiableError, WriteOnceViolationError } from './errors.ts';
 import { DigestingStream, base64ToHex, hexToBase64, type Fixity } from './hashing.ts';
 import { isNotFound, isPreconditionFailed } from './client.ts';
 import { ensureObjectLock, type ObjectLock } from './objectLock.ts';
@@ -87,6 +88,21 @@ export class ObjectStore {
   async getStream(bucket: string, key: string): Promise<Readable> {
     const response = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return response.Body as Readable;
+  }
+
+  /**
+   * An object's bytes, or one range of them, with what an HTTP response needs: the length sent and,
+   * for a range, which bytes of how many (`bytes 0-1023/52428800`).
+   * @throws RangeNotSatisfiableError when the range starts past the object's end.
+   */
+  async open(bucket: string, key: string, range?: ByteRange): Promise<{ body: Readable; contentLength: number; contentRange?: string }> {
+    try {
+      const response = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(range ? { Range: rangeParameter(range) } : {}) }));
+      return { body: response.Body as Readable, contentLength: response.ContentLength ?? 0, ...(range && response.ContentRange ? { contentRange: response.ContentRange } : {}) };
+    } catch (error) {
+      if (!range || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 416) throw error;
+      throw new RangeNotSatisfiableError(bucket, key, rangeParameter(range), (await this.head(bucket, key))?.size ?? 0);
+    }
   }
 
   /** Hashes an object by reading it back from the store. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ObjectStore, SizeLimitExceededError, WriteOnceViolationError, ensureBuckets, hexToBase64, observeRequests } from '../src/index.ts';
+import { ObjectStore, RangeNotSatisfiableError, SizeLimitExceededError, WriteOnceViolationError, ensureBuckets, hexToBase64, observeRequests } from '../src/index.ts';
 import { createTestBuckets } from '../src/testing.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -27,6 +27,26 @@ describe('ObjectStore against the S3 server over HTTP', () => {
     const stored = await store.putStream({ bucket: staging, key: 'ing_1/1', body: Readable.from([body.subarray(0, 1000), body.subarray(1000)]) });
     expect(stored).toEqual({ bucket: staging, key: 'ing_1/1', size: body.length, sha256: sha256(body), sm3: createHash('sm3').update(body).digest('hex') });
     expect((await bytesOf(staging, 'ing_1/1')).equals(body)).toBe(true);
+  });
+
+  it('opens an object whole or one byte range of it, and names the size when the range is past the end', async () => {
+    const body = randomBytes(10_000);
+    await store.putBuffer({ bucket: staging, key: 'ranged', content: body, sha256: sha256(body) });
+    const read = async (opened: { body: Readable }) => Buffer.concat(await opened.body.toArray());
+    const whole = await store.open(staging, 'ranged');
+    expect(whole.contentLength).toBe(body.length);
+    expect(whole.contentRange).toBeUndefined();
+    expect((await read(whole)).equals(body)).toBe(true);
+    const middle = await store.open(staging, 'ranged', { first: 4096, last: 8191 });
+    expect(middle).toMatchObject({ contentLength: 4096, contentRange: `bytes 4096-8191/${body.length}` });
+    expect((await read(middle)).equals(body.subarray(4096, 8192))).toBe(true);
+    const open = await store.open(staging, 'ranged', { first: 9000 });
+    expect((await read(open)).equals(body.subarray(9000))).toBe(true);
+    const suffix = await store.open(staging, 'ranged', { suffix: 100 });
+    expect((await read(suffix)).equals(body.subarray(-100))).toBe(true);
+    const past = store.open(staging, 'ranged', { first: body.length });
+    await expect(past).rejects.toBeInstanceOf(RangeNotSatisfiableError);
+    await expect(past).rejects.toMatchObject({ size: body.length });
   });
 
   it('stops a stream that passes the size limit', async () => {

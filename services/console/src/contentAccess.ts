@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accessRestrictionRecordOf, appendAuditEvent, inTransaction, type AccessRestrictionRecord, type ComponentRecord, type IngestRecord, type Role } from '@oa-archive/catalog';
 import { mayUseContent } from '@oa-archive/classify';
-import type { ConsoleDeps } from './deps.ts';
+import { RangeNotSatisfiableError, parseByteRange } from '@oa-archive/storage';
+import type { ConsoleDeps, ContentStore } from './deps.ts';
 
 /**
  * 限制利用: a document filed with its use restricted (e.g. 内部) shows its metadata to every role,
@@ -82,6 +83,46 @@ export async function admittedComponent(
   return { ingest, component, restricted: restriction !== null };
 }
 
+/** One use of a component's bytes; `range` when the reader asked for part of them (a player seeking, a download resumed). */
+export interface ContentUse {
+  use: 'download' | 'preview';
+  ordinal: number;
+  copy: 'original' | 'preservation';
+  restricted: boolean;
+  range?: string;
+}
+
+/**
+ * Opens what a content request asks for, the whole object or the one byte range its `Range` header names,
+ * records the use, and sets the status and length headers (206 and Content-Range for a range). Answers
+ * 416 for a range past the object's end and returns undefined; otherwise the caller adds its own headers
+ * and sends the body. Every read is a use on the trail, a player's seek included: it read those bytes.
+ */
+export async function openContent(
+  deps: ConsoleDeps,
+  store: ContentStore,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ingestId: string,
+  object: { bucket: string; key: string },
+  use: Omit<ContentUse, 'range'>,
+): Promise<Readable | undefined> {
+  const range = parseByteRange(request.headers.range);
+  let opened: Awaited<ReturnType<ContentStore['open']>>;
+  try {
+    opened = await store.open(object.bucket, object.key, range);
+  } catch (error) {
+    if (!(error instanceof RangeNotSatisfiableError)) throw error;
+    await reply.code(416).header('content-range', `bytes */${error.size}`).send({ error: error.message });
+    return undefined;
+  }
+  const partial = opened.contentRange !== undefined;
+  await auditContentUse(deps, request, ingestId, { ...use, ...(partial ? { range: opened.contentRange } : {}) }, opened.body);
+  reply.code(partial ? 206 : 200).header('accept-ranges', 'bytes').header('content-length', opened.contentLength);
+  if (partial) reply.header('content-range', opened.contentRange);
+  return opened.body;
+}
+
 /**
  * 利用登记: every use of archived content through the console — a download, a preview, a refusal under
  * an access restriction — is an audit event with who, what and how, so the trail answers "who read
@@ -91,7 +132,7 @@ export async function auditContentUse(
   deps: ConsoleDeps,
   request: FastifyRequest,
   ingestId: string,
-  detail: { use: 'download' | 'preview'; ordinal: number; copy: 'original' | 'preservation'; restricted: boolean } | { use: 'refused'; ordinal: number; role: Role; needed: Role | null },
+  detail: ContentUse | { use: 'refused'; ordinal: number; role: Role; needed: Role | null },
   /** The content already opened for this use: closed when the use cannot be recorded, since it is then not served. */
   body?: Readable,
 ): Promise<void> {
@@ -116,8 +157,8 @@ export function registerContentRoute(app: FastifyInstance, deps: ConsoleDeps): v
     const { ingest, component, restricted } = admitted;
     if (!component.archiveBucket || !component.archiveKey) return reply.code(404).send({ error: `component ${ordinal} of ${id} is not in the archive (status ${ingest.status})` });
     if (!deps.contentStore) return reply.code(503).send({ error: 'this console serves no content: it was started without the object store (S3_* settings)' });
-    const body = await deps.contentStore.getStream(component.archiveBucket, component.archiveKey);
-    await auditContentUse(deps, request, id, { use: 'download', ordinal: component.ordinal, copy: 'original', restricted }, body);
+    const body = await openContent(deps, deps.contentStore, request, reply, id, { bucket: component.archiveBucket, key: component.archiveKey }, { use: 'download', ordinal: component.ordinal, copy: 'original', restricted });
+    if (!body) return reply;
     return reply
       .header('content-type', component.declaredMediaType ?? 'application/octet-stream')
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(component.fileName)}`)

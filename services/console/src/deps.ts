@@ -6,10 +6,12 @@ import type { Logger } from '@oa-archive/observability';
 import type { StageQueues } from '@oa-archive/pipeline';
 import type { ConsoleConfig } from './config.ts';
 import type { Readable } from 'node:stream';
+import type { ByteRange } from '@oa-archive/storage';
 
 /** Where the console reads archived bytes from, for the roles a document's access restriction admits. */
 export interface ContentStore {
-  getStream(bucket: string, key: string): Promise<Readable>;
+  /** The object, or one range of it; throws `RangeNotSatisfiableError` for a range past its end. */
+  open(bucket: string, key: string, range?: ByteRange): Promise<{ body: Readable; contentLength: number; contentRange?: string }>;
 }
 
 export interface ConsoleDeps {

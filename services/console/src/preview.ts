@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { characterizationsOf, classificationOf, preservationCopiesOf, type CharacterizationRecord, type ComponentRecord, type PreservationCopyRecord } from '@oa-archive/catalog';
 import { render } from '@oa-archive/messages';
 import { mediaTypeOfTarget } from '@oa-archive/convert';
-import { admittedComponent, auditContentUse } from './contentAccess.ts';
+import { admittedComponent, openContent } from './contentAccess.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { html, type Html } from './html.ts';
 import { localeOf } from './locale.ts';
@@ -103,9 +103,9 @@ export function registerPreviewRoute(app: FastifyInstance, deps: ConsoleDeps): v
     if (!source) return reply.code(404).send({ error: render('preview.noContent', { ordinal: component.ordinal }, locale), code: 'preview.noContent' });
     if (!source.kind) return reply.code(415).send({ error: render('preview.unsupported', { mediaType: source.mediaType || '?' }, locale), code: 'preview.unsupported' });
     if (!deps.contentStore) return reply.code(503).send({ error: render('preview.noStore', {}, locale), code: 'preview.noStore' });
-    const body = await deps.contentStore.getStream(source.bucket, source.key);
-    request.log.info({ ingestId: ingest.ingestId, ordinal: component.ordinal, principal: request.principal!.name, copy: source.copy }, 'content previewed');
-    await auditContentUse(deps, request, ingest.ingestId, { use: 'preview', ordinal: component.ordinal, copy: source.copy ? 'preservation' : 'original', restricted: admitted.restricted }, body);
+    const body = await openContent(deps, deps.contentStore, request, reply, ingest.ingestId, source, { use: 'preview', ordinal: component.ordinal, copy: source.copy ? 'preservation' : 'original', restricted: admitted.restricted });
+    if (!body) return reply;
+    request.log.info({ ingestId: ingest.ingestId, ordinal: component.ordinal, principal: request.principal!.name, copy: source.copy, range: request.headers.range }, 'content previewed');
     return reply
       .header('content-type', source.mediaType)
       .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(source.fileName)}`)

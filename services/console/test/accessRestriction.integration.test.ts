@@ -112,6 +112,17 @@ describe('限制利用 (a 内部 document) in the console and its JSON API', () 
     const given = await content('viewer', OPEN);
     expect(given.statusCode).toBe(200);
     expect(given.rawPayload.equals(BYTES)).toBe(true);
+    expect(given.headers['accept-ranges']).toBe('bytes');
+  });
+
+  it('continues an interrupted download from where it stopped (Range), and refuses the range to a role below the restriction', async () => {
+    const resumed = await app.inject({ url: `/api/ingests/${OPEN}/components/1/content`, headers: { ...as('viewer'), range: 'bytes=4-' } });
+    expect(resumed.statusCode).toBe(206);
+    expect(resumed.rawPayload.equals(BYTES.subarray(4))).toBe(true);
+    expect(resumed.headers['content-range']).toBe(`bytes 4-${BYTES.length - 1}/${BYTES.length}`);
+    expect(resumed.headers['content-disposition']).toMatch(/^attachment; /);
+    const refused = await app.inject({ url: `/api/ingests/${RESTRICTED}/components/1/content`, headers: { ...as('viewer'), range: 'bytes=4-' } });
+    expect(refused.statusCode).toBe(403);
   });
 
   it('marks the page 限制利用, with a download link only for a role that may use the content', async () => {

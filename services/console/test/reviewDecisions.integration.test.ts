@@ -222,6 +222,29 @@ describe('previews', () => {
     expect((await preview(macros)).json().code).toBe('preview.unsafe');
   });
 
+  it('serves a byte range, so a player can seek, and records each read with its range', async () => {
+    const id = await waiting('PREVIEW-6', { rule, copy: 'pdf' });
+    const ranged = (range: string) => app.inject({ url: `/api/ingests/${id}/components/1/preview`, headers: { ...as('viewer'), range } });
+    const middle = await ranged('bytes=5-12');
+    expect(middle.statusCode).toBe(206);
+    expect(middle.rawPayload.equals(PDF.subarray(5, 13))).toBe(true);
+    expect(middle.headers).toMatchObject({ 'content-range': `bytes 5-12/${PDF.length}`, 'content-length': '8', 'accept-ranges': 'bytes', 'content-type': 'application/pdf' });
+    const tail = await ranged('bytes=-6');
+    expect(tail.statusCode).toBe(206);
+    expect(tail.rawPayload.equals(PDF.subarray(-6))).toBe(true);
+    const past = await ranged(`bytes=${PDF.length + 10}-`);
+    expect(past.statusCode).toBe(416);
+    expect(past.headers['content-range']).toBe(`bytes */${PDF.length}`);
+    const whole = await ranged('bytes=0-3,8-9');
+    expect(whole.statusCode).toBe(200);
+    expect(whole.rawPayload.equals(PDF)).toBe(true);
+    expect((await auditEventsOf(db.catalog.pool, id)).filter((e) => e.type === 'content.used').map((e) => e.payload)).toEqual([
+      { use: 'preview', ordinal: 1, copy: 'preservation', restricted: false, range: `bytes 5-12/${PDF.length}` },
+      { use: 'preview', ordinal: 1, copy: 'preservation', restricted: false, range: `bytes ${PDF.length - 6}-${PDF.length - 1}/${PDF.length}` },
+      { use: 'preview', ordinal: 1, copy: 'preservation', restricted: false },
+    ]);
+  });
+
   it('keeps a restricted (内部) document’s content from a role below the restriction, as downloads do', async () => {
     const id = await waiting('PREVIEW-5', { rule, copy: 'pdf', securityLevel: '内部' });
     const refused = await preview(id, 'viewer');
