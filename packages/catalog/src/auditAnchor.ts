@@ -107,6 +107,18 @@ export async function anchoredBefore(db: Queryable, seq: number): Promise<number
   return rows[0]?.seq ? Number(rows[0].seq) : 0;
 }
 
+/**
+ * Where anchoring stands: the chain's last event, the last anchored one, and when the catalog last
+ * recorded an anchor (any process's). What decides whether an anchor is due.
+ */
+export async function anchoringStateOf(db: Queryable): Promise<{ headSeq: number; anchoredSeq: number; lastAnchoredAt: Date | undefined }> {
+  const { rows } = await db.query<{ head: string | null; anchored: string | null; last: Date | null }>(
+    'SELECT (SELECT max(seq) FROM audit_events) AS head, (SELECT max(seq) FROM audit_anchors) AS anchored, (SELECT max(recorded_at) FROM audit_anchors) AS last',
+  );
+  const row = rows[0]!;
+  return { headSeq: Number(row.head ?? 0), anchoredSeq: Number(row.anchored ?? 0), lastAnchoredAt: row.last ?? undefined };
+}
+
 /** Notes an anchor that is in the store (written now, found there, or read back by a rebuild). */
 export async function recordAnchor(db: Queryable, anchor: StoredAuditAnchor): Promise<void> {
   await db.query('INSERT INTO audit_anchors (seq, hash, at, from_seq) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO NOTHING', [

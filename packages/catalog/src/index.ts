@@ -40,6 +40,7 @@ export {
   ANCHOR_SEGMENT_MAX_EVENTS,
   anchorBody,
   anchoredBefore,
+  anchoringStateOf,
   anchorKeyOf,
   AUDIT_ANCHOR_PREFIX,
   AuditAnchorError,

@@ -5,6 +5,7 @@ import {
   ANCHOR_SEGMENT_MAX_EVENTS,
   anchorBody,
   anchoredBefore,
+  anchoringStateOf,
   anchorKeyOf,
   AUDIT_ANCHOR_PREFIX,
   auditHeadOf,
@@ -96,15 +97,20 @@ async function writeAnchor(target: AnchorTarget, anchor: AuditSegmentAnchor): Pr
 /** Every anchor in the bucket, oldest first. A malformed one is an AuditAnchorError. */
 export async function readAuditAnchors(store: ObjectStore, bucket: string): Promise<StoredAuditAnchor[]> {
   const anchors: StoredAuditAnchor[] = [];
-  for await (const key of listKeys(store.s3, bucket, AUDIT_ANCHOR_PREFIX)) {
-    anchors.push(parseAnchor(key, await text(await store.getStream(bucket, key))));
-  }
+  for await (const anchor of anchorsIn(store, bucket)) anchors.push(anchor);
   return anchors;
+}
+
+/** Every anchor, oldest first, read one at a time: a caller that keeps less than the whole holds one segment at most. */
+async function* anchorsIn(store: ObjectStore, bucket: string): AsyncGenerator<StoredAuditAnchor> {
+  for await (const key of listKeys(store.s3, bucket, AUDIT_ANCHOR_PREFIX)) yield parseAnchor(key, await text(await store.getStream(bucket, key)));
 }
 
 /** For `archive audit verify`: the chain recomputed against every anchor, as report lines. */
 export async function verifyAuditAnchors(target: Pick<AnchorTarget, 'catalog' | 'store' | 'bucket'>): Promise<{ ok: boolean; lines: string[] }> {
-  const anchors = await readAuditAnchors(target.store, target.bucket);
+  // Heads only: each anchor also carries up to ANCHOR_SEGMENT_MAX_EVENTS events, which checking the chain does not need.
+  const anchors: AuditAnchor[] = [];
+  for await (const { seq, hash, at } of anchorsIn(target.store, target.bucket)) anchors.push({ seq, hash, at });
   if (anchors.length === 0) return { ok: true, lines: [`no audit anchors under s3://${target.bucket}/${AUDIT_ANCHOR_PREFIX} yet (the worker writes one every AUDIT_ANCHOR_INTERVAL_MS; or run: archive audit anchor)`] };
   const mismatches = await checkAuditAnchors(target.catalog.pool, anchors);
   const last = anchors.at(-1)!;
@@ -117,14 +123,23 @@ export async function verifyAuditAnchors(target: Pick<AnchorTarget, 'catalog' | 
   };
 }
 
+/** How often a worker looks whether an anchor is due, at most. */
+const ANCHOR_CHECK_MS = 60_000;
+
 /**
- * Anchors on a timer, in every worker process; the advisory lock lets one replica write per round.
- * The first round comes one interval after start, so a restarting worker adds nothing. A failed round
- * is logged and the next one tries again.
+ * Anchors every `intervalMs`, from every worker process. An anchor is due when the chain has grown since
+ * the last one and the catalog recorded none for an interval, whichever process wrote it: so a worker
+ * restarted more often than the interval (deploys, a crash loop) still anchors, a restart adds nothing
+ * that is not due, and replicas do not multiply anchors (the advisory lock lets one write at a time).
+ * Looked at on start and then every minute (or interval, if shorter). A failed round is logged and the
+ * next look tries again.
  */
 export function startAuditAnchoring(target: AnchorTarget & { intervalMs: number; logger: Logger }): { stop(): Promise<void> } {
-  return new PeriodicTask('audit chain anchoring', target.intervalMs, async () => {
+  return new PeriodicTask('audit chain anchoring', Math.min(target.intervalMs, ANCHOR_CHECK_MS), async () => {
+    const state = await anchoringStateOf(target.catalog.pool);
+    const due = state.headSeq > state.anchoredSeq && (!state.lastAnchoredAt || Date.now() - state.lastAnchoredAt.getTime() >= target.intervalMs);
+    if (!due) return;
     const result = await anchorAuditChain(target);
     if (result.outcome === 'written') target.logger.info({ seq: result.anchor.seq, key: result.key }, 'audit chain anchored');
-  }, target.logger).start();
+  }, target.logger).start(0);
 }

@@ -20,12 +20,13 @@ export class PeriodicTask {
     this.#logger = logger;
   }
 
-  start(): this {
-    this.#schedule();
+  /** `firstAfterMs`: when the first pass runs (by default one interval after start). */
+  start(firstAfterMs = this.#intervalMs): this {
+    this.#schedule(firstAfterMs);
     return this;
   }
 
-  #schedule(): void {
+  #schedule(afterMs = this.#intervalMs): void {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
       this.#running = this.#task()
@@ -35,7 +36,7 @@ export class PeriodicTask {
           this.#running = undefined;
           this.#schedule();
         });
-    }, this.#intervalMs);
+    }, afterMs);
     this.#timer.unref();
   }
 

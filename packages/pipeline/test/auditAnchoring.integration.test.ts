@@ -49,7 +49,7 @@ async function rewriteHistory(catalog: Catalog, seq: number, payload: Record<str
 }
 
 beforeAll(async () => {
-  const created = await createTestBuckets('anchors-a', 'anchors-b', 'anchors-c', 'anchors-d', 'anchors-e');
+  const created = await createTestBuckets('anchors-a', 'anchors-b', 'anchors-c', 'anchors-d', 'anchors-e', 'anchors-f');
   store = new ObjectStore(created.s3);
   buckets = created.buckets;
 });
@@ -127,6 +127,31 @@ describe('audit anchors', () => {
     }
     expect((await readAuditAnchors(store, target)).map((a) => a.seq)).toEqual([2, 5]);
     expect((await verifyAuditAnchors({ catalog, store, bucket: target })).ok).toBe(true);
+  });
+
+  it('anchors when one is due by the catalog, however often the worker restarts, and not before', async () => {
+    const catalog = await freshCatalog(2);
+    const target = buckets[5]!;
+    const anchored = async () => (await readAuditAnchors(store, target)).map((a) => a.seq);
+    // A worker started, and stopped again long before its 60 s interval: never anchored, so due at once.
+    let worker = startAuditAnchoring({ catalog, store, bucket: target, intervalMs: 60_000, logger: testLogger() });
+    await waitFor(async () => (await anchored()).length === 1, { what: 'the first anchor, written on start' });
+    await worker.stop();
+    // Restarted with new events, within the interval of the last anchor: nothing is due yet.
+    await append(catalog, 3);
+    worker = startAuditAnchoring({ catalog, store, bucket: target, intervalMs: 60_000, logger: testLogger() });
+    await new Promise((r) => setTimeout(r, 500));
+    await worker.stop();
+    expect(await anchored()).toEqual([2]);
+    // An interval after the last anchor (whoever wrote it), the next start anchors the new head.
+    await catalog.pool.query("UPDATE audit_anchors SET recorded_at = now() - interval '61 seconds'");
+    worker = startAuditAnchoring({ catalog, store, bucket: target, intervalMs: 60_000, logger: testLogger() });
+    try {
+      await waitFor(async () => (await anchored()).at(-1) === 5, { what: 'the anchor of the new head' });
+    } finally {
+      await worker.stop();
+    }
+    expect(await anchored()).toEqual([2, 5]);
   });
 
   it('detects events removed from the end of the chain after they were anchored', async () => {

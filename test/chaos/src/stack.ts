@@ -105,6 +105,8 @@ export class Stack {
       LIBREOFFICE_INSTANCES: '1',
       // A convert job holds its lock for this + 60 s; a killed worker's job waits that long for another.
       CONVERSION_TIMEOUT_MS: '30000',
+      // Anchoring runs under the faults too (a round that meets a stopped S3 fails, a later one anchors); the checks want an anchor.
+      AUDIT_ANCHOR_INTERVAL_MS: '60000',
     };
     return new Stack(scratch, env, parts, options.workers, options.log);
   }

@@ -132,8 +132,11 @@ export function checkAuditVerify(facts: Facts): Check {
     const stands = ingest ? `${ingest.documentId}, ${ingest.status}${ingest.failedStage ? ` at ${ingest.failedStage}` : ingest.currentStage && !isSettled(ingest.status) ? ` at ${ingest.currentStage}` : ''}` : 'unknown ingest';
     details.push(`${kind}: ${what.length} object(s) of ${ingestId} (${stands}): ${what.slice(0, 4).join(', ')}${what.length > 4 ? ', …' : ''}`);
   }
+  // The workers anchor under the same faults (AUDIT_ANCHOR_INTERVAL_MS in the stack): a run that wrote no anchor shows anchoring does not survive them.
+  const anchored = lines.some((l) => /^audit anchors matching the recomputed chain: [1-9]/.test(l));
+  if (!anchored) details.push('no audit anchor was written during the run: the trail is not anchored');
   const summary = lines.filter((l) => !/^(MISSING|SIZE MISMATCH|DIGEST MISMATCH|AUDIT CHAIN BROKEN)/.test(l)).join('; ');
-  return { name: 'audit verify --read-back', ok: exitCode === 0, summary: `exit ${exitCode}: ${summary}`, details: capped(details) };
+  return { name: 'audit verify --read-back', ok: exitCode === 0 && anchored, summary: `exit ${exitCode}: ${summary}`, details: capped(details) };
 }
 
 export function checkReceipts(facts: Facts): Check {

@@ -32,7 +32,7 @@ function healthy(): Facts {
     otherArchiveKeys: 0,
     numbering: [{ itemClass: 'A182-WS·2025-D30-BGS', lastItem: 1, items: [{ itemNumber: 1, ingestId: 'ing_1', referenceCode: 'A182-WS·2025-D30-BGS-0001', status: 'FILED' }], voided: [] }],
     voidedSource: 'none',
-    auditVerify: { exitCode: 0, lines: ['audit chain intact: 40 events', 'archive objects matching the catalog: 9 of 9'] },
+    auditVerify: { exitCode: 0, lines: ['audit chain intact: 40 events', 'audit anchors matching the recomputed chain: 2 of 2 (latest at event 36, 2026-12-02T05:00:00.000Z)', 'archive objects matching the catalog: 9 of 9'] },
   };
 }
 const time = { describe: (ms: number) => `${ms / 1000} s`, redisLossAfter: (ms: number) => (ms < 5000 ? '#3 restart-redis at 5 s' : undefined) };
@@ -131,7 +131,18 @@ describe('the checks', () => {
     const check = checkAuditVerify(facts);
     expect(check.ok).toBe(false);
     expect(check.summary).toBe('exit 1: audit chain intact: 40 events; archive objects matching the catalog: 7 of 10');
-    expect(check.details).toEqual(['MISSING: 2 object(s) of ing_3 (SIM-1-00003, FAILED at deposit): bagit.txt, bag-info.txt', 'DIGEST MISMATCH: 1 object(s) of ing_1 (SIM-1-00001, FILED): data/x']);
+    expect(check.details).toEqual([
+      'MISSING: 2 object(s) of ing_3 (SIM-1-00003, FAILED at deposit): bagit.txt, bag-info.txt',
+      'DIGEST MISMATCH: 1 object(s) of ing_1 (SIM-1-00001, FILED): data/x',
+      'no audit anchor was written during the run: the trail is not anchored',
+    ]);
+  });
+
+  it('passes audit verify only when the workers anchored the trail during the run', () => {
+    const facts = healthy();
+    expect(checkAuditVerify(facts)).toMatchObject({ ok: true, details: [] });
+    facts.auditVerify.lines = ['audit chain intact: 40 events', 'no audit anchors under s3://b/audit-anchors/ yet (the worker writes one every AUDIT_ANCHOR_INTERVAL_MS; or run: archive audit anchor)', 'archive objects matching the catalog: 9 of 9'];
+    expect(checkAuditVerify(facts)).toMatchObject({ ok: false, details: ['no audit anchor was written during the run: the trail is not anchored'] });
   });
 
   it('counts final receipts per ingest after dropping copies of the same id', () => {
