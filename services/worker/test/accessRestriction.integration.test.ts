@@ -7,7 +7,7 @@ import { documentFinalizedDataSchema, documentFinalizedEvent, type DocumentFinal
 import { createFileServer, eventDataOf, listen, simulateDocument } from '@oa-archive/oa-simulator';
 import { testLogger, uniqueName } from '@oa-archive/testing';
 import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
-import { enqueueIngest, settledIngest } from './harness.ts';
+import { enqueueIngest, settledIngest, workerTestEnv } from './harness.ts';
 
 /**
  * 内部 is no 密级: with the default schedule a 内部 document is FILED, its restriction (DA/T 46 权限管理 ·
@@ -26,20 +26,7 @@ beforeAll(async () => {
   db = await createTestCatalog();
   oa = createFileServer({ token: TOKEN });
   oaUrl = (await listen(oa, 0)).baseUrl;
-  const config = loadWorkerConfig({
-    DATABASE_URL: db.url,
-    QUEUE_PREFIX: uniqueName('test'),
-    KAFKA_TOPIC_RECEIPTS: uniqueName('test-receipts'),
-    S3_ARCHIVE_BUCKET: archiveBucket,
-    S3_STAGING_BUCKET: uniqueName('test-staging'),
-    S3_QUARANTINE_BUCKET: uniqueName('test-quarantine'),
-    OA_SOURCES: JSON.stringify({ 'oa-test': { allowedOrigins: [new URL(oaUrl).origin], token: TOKEN } }),
-    STAGE_ATTEMPTS: '3',
-    STAGE_BACKOFF_MS: '50',
-    WORKER_OPS_PORT: '-1',
-    AUDIT_ANCHOR_INTERVAL_MS: '0',
-    LIBREOFFICE_INSTANCES: '1',
-  });
+  const config = loadWorkerConfig(workerTestEnv(db.url, { origins: [oaUrl], token: TOKEN }, { S3_ARCHIVE_BUCKET: archiveBucket, AUDIT_ANCHOR_INTERVAL_MS: '0', LIBREOFFICE_INSTANCES: '1' }));
   expect(config.CLAMAV_MODE).toBe('clamd');
   worker = await startWorker(config, testLogger());
 }, 240_000);

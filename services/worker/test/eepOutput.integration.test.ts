@@ -15,6 +15,7 @@ import { documentFinalizedDataSchema, documentFinalizedEvent, ingestIdOf, type D
 import { createFileServer, eventDataOf, listen, simulateDocument } from '@oa-archive/oa-simulator';
 import { testLogger, uniqueName, waitFor } from '@oa-archive/testing';
 import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
+import { workerTestEnv } from './harness.ts';
 
 /**
  * A schedule with `output: { eep: true }` puts metadata/eep.xml (DA/T 48 EEP) into the bag, signed with
@@ -39,24 +40,13 @@ beforeAll(async () => {
   db = await createTestCatalog();
   oa = createFileServer({ token: TOKEN });
   oaUrl = (await listen(oa, 0)).baseUrl;
-  const config = loadWorkerConfig({
-    DATABASE_URL: db.url,
-    QUEUE_PREFIX: uniqueName('test'),
-    KAFKA_TOPIC_RECEIPTS: uniqueName('test-receipts'),
-    S3_ARCHIVE_BUCKET: archiveBucket,
-    S3_STAGING_BUCKET: uniqueName('test-staging'),
-    S3_QUARANTINE_BUCKET: uniqueName('test-quarantine'),
-    OA_SOURCES: JSON.stringify({ 'oa-test': { allowedOrigins: [new URL(oaUrl).origin], token: TOKEN } }),
-    RETENTION_SCHEDULE: path.join(scheduleDir, 'schedule.yaml'),
-    EEP_SM2_PRIVATE_KEY: PRIVATE_KEY,
-    EEP_SM2_PUBLIC_KEY: PUBLIC_KEY,
-    EEP_SIGNER: '示范市档案馆',
-    STAGE_ATTEMPTS: '3',
-    STAGE_BACKOFF_MS: '50',
-    WORKER_OPS_PORT: '-1',
-    AUDIT_ANCHOR_INTERVAL_MS: '0',
-    LIBREOFFICE_INSTANCES: '1',
-  });
+  const config = loadWorkerConfig(
+    workerTestEnv(
+      db.url,
+      { origins: [oaUrl], token: TOKEN },
+      { S3_ARCHIVE_BUCKET: archiveBucket, RETENTION_SCHEDULE: path.join(scheduleDir, 'schedule.yaml'), EEP_SM2_PRIVATE_KEY: PRIVATE_KEY, EEP_SM2_PUBLIC_KEY: PUBLIC_KEY, EEP_SIGNER: '示范市档案馆', AUDIT_ANCHOR_INTERVAL_MS: '0', LIBREOFFICE_INSTANCES: '1' },
+    ),
+  );
   worker = await startWorker(config, testLogger());
 }, 240_000);
 afterAll(async () => {

@@ -15,6 +15,7 @@ import { createFileServer, eventDataOf, listen, simulateDocument } from '@oa-arc
 import { jobIdOf, settleReview } from '@oa-archive/pipeline';
 import { CallbackReceiver, testLogger, uniqueName, waitFor } from '@oa-archive/testing';
 import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
+import { workerTestEnv } from './harness.ts';
 
 /**
  * New versions of a document through a real worker (every stage, real PostgreSQL, Redis, S3 and
@@ -38,19 +39,7 @@ beforeAll(async () => {
   oa = new CallbackReceiver(CALLBACK_SECRET);
   const callbackUrl = await oa.listen();
   worker = await startWorker(
-    loadWorkerConfig({
-      DATABASE_URL: db.url,
-      QUEUE_PREFIX: uniqueName('test'),
-      KAFKA_TOPIC_RECEIPTS: uniqueName('test-receipts'),
-      S3_ARCHIVE_BUCKET: archiveBucket,
-      S3_STAGING_BUCKET: uniqueName('test-staging'),
-      S3_QUARANTINE_BUCKET: uniqueName('test-quarantine'),
-      OA_SOURCES: JSON.stringify({ 'oa-test': { allowedOrigins: [new URL(filesUrl).origin], token: TOKEN, callback: { url: callbackUrl, secret: CALLBACK_SECRET } } }),
-      STAGE_ATTEMPTS: '3',
-      STAGE_BACKOFF_MS: '50',
-      CALLBACK_INTERVAL_MS: '200',
-      WORKER_OPS_PORT: '0',
-    }),
+    loadWorkerConfig(workerTestEnv(db.url, { origins: [filesUrl], token: TOKEN, callback: { url: callbackUrl, secret: CALLBACK_SECRET } }, { S3_ARCHIVE_BUCKET: archiveBucket, CALLBACK_INTERVAL_MS: '200' })),
     testLogger(),
   );
 });

@@ -5,9 +5,9 @@ import { classificationOf, preservationEventsOf, validationReportOf, waitingOf }
 import { createTestCatalog } from '@oa-archive/catalog/testing';
 import { documentFinalizedDataSchema, documentFinalizedEvent, type DocumentFinalizedEvent } from '@oa-archive/contracts';
 import { createFileServer, eventDataOf, listen, simulateDocument } from '@oa-archive/oa-simulator';
-import { testLogger, uniqueName, waitFor } from '@oa-archive/testing';
+import { testLogger, waitFor } from '@oa-archive/testing';
 import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
-import { enqueueIngest, settledIngest } from './harness.ts';
+import { enqueueIngest, settledIngest, workerTestEnv } from './harness.ts';
 
 // The virus check (DA/T 70 GD-4-1, GD-4-2) with a real clamd of this test's own.
 const TOKEN = 'virus-test-token';
@@ -27,22 +27,7 @@ beforeAll(async () => {
   infected = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain', 'content-length': EICAR.length }).end(EICAR));
   infectedUrl = (await listen(infected, 0)).baseUrl;
   worker = await startWorker(
-    loadWorkerConfig({
-      DATABASE_URL: db.url,
-      QUEUE_PREFIX: uniqueName('test'),
-      KAFKA_TOPIC_RECEIPTS: uniqueName('test-receipts'),
-      S3_ARCHIVE_BUCKET: uniqueName('test-archive'),
-      S3_STAGING_BUCKET: uniqueName('test-staging'),
-      S3_QUARANTINE_BUCKET: uniqueName('test-quarantine'),
-      OA_SOURCES: JSON.stringify({ 'oa-test': { allowedOrigins: [new URL(oaUrl).origin, new URL(infectedUrl).origin], token: TOKEN } }),
-      STAGE_ATTEMPTS: '3',
-      STAGE_BACKOFF_MS: '50',
-      WORKER_OPS_PORT: '-1',
-      AUDIT_ANCHOR_INTERVAL_MS: '0',
-      CLAMAV_MODE: 'clamd',
-      CLAMAV_SOCKET: clamd.socket,
-      LIBREOFFICE_INSTANCES: '1',
-    }),
+    loadWorkerConfig(workerTestEnv(db.url, { origins: [oaUrl, infectedUrl], token: TOKEN }, { CLAMAV_MODE: 'clamd', CLAMAV_SOCKET: clamd.socket, AUDIT_ANCHOR_INTERVAL_MS: '0', LIBREOFFICE_INSTANCES: '1' })),
     testLogger(),
   );
 }, 240_000);

@@ -15,7 +15,7 @@ import { replayBulk, replayIngest, settleReview, stageHandlers } from '@oa-archi
 import { testLogger, uniqueName, waitFor } from '@oa-archive/testing';
 import { auditEventsOf, characterizationsOf, classificationOf, metadataRecordOf, preservationCopiesOf, preservationEventsOf, receiptsOf, validationReportOf, verifyAuditChain } from '@oa-archive/catalog';
 import { loadWorkerConfig, startWorker, type WorkerProcess } from '../src/index.ts';
-import { enqueueIngest, settledIngest } from './harness.ts';
+import { enqueueIngest, settledIngest, workerTestEnv } from './harness.ts';
 
 const TOKEN = 'worker-test-token';
 let db: Awaited<ReturnType<typeof createTestCatalog>>;
@@ -41,19 +41,14 @@ beforeAll(async () => {
     else res.writeHead(503).end('busy');
   });
   flakyUrl = (await listen(flaky, 0)).baseUrl;
-  const config = loadWorkerConfig({
-    DATABASE_URL: db.url,
-    QUEUE_PREFIX: uniqueName('test'),
-    KAFKA_TOPIC_RECEIPTS: uniqueName('test-receipts'),
-    S3_ARCHIVE_BUCKET: archiveBucket,
-    S3_STAGING_BUCKET: stagingBucket,
-    S3_QUARANTINE_BUCKET: quarantineBucket,
-    OA_SOURCES: JSON.stringify({ 'oa-test': { allowedOrigins: [new URL(oaUrl).origin, new URL(flakyUrl).origin], token: TOKEN } }),
-    STAGE_ATTEMPTS: '3',
-    STAGE_BACKOFF_MS: '50',
-    FETCH_MAX_BYTES: String(200_000),
-    WORKER_OPS_PORT: '0',
-  });
+  const config = loadWorkerConfig(
+    workerTestEnv(
+      db.url,
+      { origins: [oaUrl, flakyUrl], token: TOKEN },
+      // The ops endpoint is tested here.
+      { S3_ARCHIVE_BUCKET: archiveBucket, S3_STAGING_BUCKET: stagingBucket, S3_QUARANTINE_BUCKET: quarantineBucket, FETCH_MAX_BYTES: String(200_000), WORKER_OPS_PORT: '0' },
+    ),
+  );
   worker = await startWorker(config, testLogger());
 });
 afterAll(async () => {
