@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accessRestrictionRecordOf, appendAuditEvent, inTransaction, type AccessRestrictionRecord, type ComponentRecord, type IngestRecord, type Role } from '@oa-archive/catalog';
 import { mayUseContent } from '@oa-archive/classify';
@@ -117,10 +117,13 @@ export async function openContent(
     return undefined;
   }
   const partial = opened.contentRange !== undefined;
-  await auditContentUse(deps, request, ingestId, { ...use, ...(partial ? { range: opened.contentRange } : {}) }, opened.body);
+  // A HEAD request (a download manager sizing the file) reads no content: answered with the headers alone, and no use recorded.
+  const bodyless = request.method === 'HEAD';
+  if (bodyless) opened.body.destroy();
+  else await auditContentUse(deps, request, ingestId, { ...use, ...(partial ? { range: opened.contentRange } : {}) }, opened.body);
   reply.code(partial ? 206 : 200).header('accept-ranges', 'bytes').header('content-length', opened.contentLength);
   if (partial) reply.header('content-range', opened.contentRange);
-  return opened.body;
+  return bodyless ? Readable.from([]) : opened.body;
 }
 
 /**

@@ -125,6 +125,16 @@ describe('限制利用 (a 内部 document) in the console and its JSON API', () 
     expect(refused.statusCode).toBe(403);
   });
 
+  it('answers HEAD with the size and no content, and records no use: nothing was read', async () => {
+    const uses = async () => (await auditEventsOf(db.catalog.pool, OPEN)).filter((e) => e.type === 'content.used').length;
+    const before = await uses();
+    const head = await app.inject({ method: 'HEAD', url: `/api/ingests/${OPEN}/components/1/content`, headers: as('viewer') });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers).toMatchObject({ 'content-length': String(BYTES.length), 'accept-ranges': 'bytes' });
+    expect(head.rawPayload.length).toBe(0);
+    expect(await uses()).toBe(before);
+  });
+
   it('marks the page 限制利用, with a download link only for a role that may use the content', async () => {
     const page = (role: keyof typeof tokens) => app.inject({ url: `/ingests/${RESTRICTED}`, headers: { ...as(role), accept: 'text/html' } }).then((r) => r.body);
     const viewerPage = await page('viewer');
