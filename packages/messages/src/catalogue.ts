@@ -691,6 +691,10 @@ export const CATALOGUE = {
   'cli.help.dispositionDestroy': { 'zh-CN': '执行已决定的销毁 | 输出销毁清册（CSV 或 PDF/A）', en: 'carry out decided destructions | the destruction register (CSV or PDF/A)' },
   'cli.help.holds': { 'zh-CN': '冻结：列出、设置、解除；冻结中的文件不得处置', en: 'holds: list, place, lift; a held item is not disposed of' },
   'cli.help.await': { 'zh-CN': '等待这些文件得到结果；不给 --documents 时从标准输入读取文件号或模拟器的 JSON 行', en: 'wait until the documents have an outcome; without --documents, reads ids or the simulator\'s JSON lines on stdin' },
+  'cli.review.proposalsNotRefreshed': {
+    'zh-CN': '已处理，但规则建议未能更新（下一次处理或 archive proposals 时更新）：{reason}',
+    en: 'settled, but the rule proposals were not brought up to date (the next settlement or archive proposals does it): {reason}',
+  },
   'cli.redrive.done': {
     'zh-CN': '死信主题 {topic}：{redriven}条已送回原主题；{skipped}条无法重发（不是本系统的死信，或原消息过大未随附），仍留在死信主题',
     en: 'dead-letter topic {topic}: {redriven} sent back to their topic; {skipped} cannot be re-sent (not a dead letter of ours, or its value too large to carry) and stay',

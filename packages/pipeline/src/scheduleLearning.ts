@@ -186,7 +186,7 @@ const nextVersionOf = (root: string, newest: ScheduleVersionRecord | undefined) 
  * the version, the proposal's decision and its audit event land together.
  */
 export async function acceptRuleProposal(deps: { catalog: Catalog; root: ScheduleSource }, id: number, actor: string, reason?: string): Promise<{ proposal: RuleProposalRecord; version: ScheduleVersionRecord }> {
-  return inTransaction(deps.catalog.pool, async (tx) => {
+  const accepted = await inTransaction(deps.catalog.pool, async (tx) => {
     await lockScheduleVersions(tx);
     const proposal = await openProposal(tx, id);
     const current = await effectiveSchedule(tx, deps.root);
@@ -203,6 +203,9 @@ export async function acceptRuleProposal(deps: { catalog: Catalog; root: Schedul
     });
     return { proposal: decided, version: stored };
   });
+  // The new version may now decide what other open proposals proposed: those are withdrawn at once.
+  await refreshRuleProposals(deps);
+  return accepted;
 }
 
 /** An admin rejects a proposal, saying why; its documents do not make the same proposal again. */

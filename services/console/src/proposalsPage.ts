@@ -10,7 +10,6 @@ import {
   effectiveSchedule,
   OperationError,
   readScheduleSource,
-  refreshRuleProposals,
   rejectRuleProposal,
   type ScheduleSource,
 } from '@oa-archive/pipeline';
@@ -23,8 +22,9 @@ import { viewOf, type View } from './view.ts';
 /**
  * /review/proposals: the rules the review queue proposes (pipeline/scheduleLearning.ts), each with
  * its conditions, outcome, the documents it would have decided and a dry run over the last year;
- * admins accept one into a new schedule version or reject it with a reason, viewers see. Each view
- * first brings the proposals up to date with the settlements made since.
+ * admins accept one into a new schedule version or reject it with a reason, viewers see. Reading
+ * changes nothing: the proposals are brought up to date when a review is settled (reviewApi.ts) and
+ * when one is accepted.
  */
 
 /** Changes shown on the page per proposal; the CSV has them all. */
@@ -117,7 +117,7 @@ export async function registerProposals(app: FastifyInstance, deps: ConsoleDeps)
 
   app.get('/review/proposals', { config: { role: 'viewer' } }, async (request, reply) => {
     const v = viewOf(request, deps);
-    const { open } = await refreshRuleProposals(learning);
+    const open = await ruleProposals(deps.catalog.pool, { status: 'proposed' });
     const [inForce, dryRuns, all] = await Promise.all([effectiveSchedule(deps.catalog.pool, root), dryRunProposals(learning, open), ruleProposals(deps.catalog.pool)]);
     const admin = request.principal?.role === 'admin';
     const sections = await Promise.all(open.map((p, i) => openSection(v, deps, p, dryRuns[i]!, admin)));
@@ -140,8 +140,9 @@ export async function registerProposals(app: FastifyInstance, deps: ConsoleDeps)
   });
 
   app.get('/api/review/proposals', { config: { role: 'viewer' } }, async () => {
-    const { open } = await refreshRuleProposals(learning);
-    const decided = (await ruleProposals(deps.catalog.pool)).filter((p) => p.status !== 'proposed');
+    const all = await ruleProposals(deps.catalog.pool);
+    const open = all.filter((p) => p.status === 'proposed');
+    const decided = all.filter((p) => p.status !== 'proposed');
     return { scheduleVersion: (await effectiveSchedule(deps.catalog.pool, root)).schedule.version, open, decided };
   });
 

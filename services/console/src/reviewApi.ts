@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { appendAuditEvent, classificationOf, inTransaction } from '@oa-archive/catalog';
 import { render, type MessageCode, type MessageParams } from '@oa-archive/messages';
-import { basisOf, OperationError, predictFiling, refusalOf, settleReview, suggestionOf } from '@oa-archive/pipeline';
+import { basisOf, OperationError, predictFiling, readScheduleSource, refreshRuleProposals, refusalOf, settleReview, suggestionOf } from '@oa-archive/pipeline';
 import type { ConsoleDeps } from './deps.ts';
 import { localeOf } from './locale.ts';
 import { issuesOf } from './params.ts';
@@ -72,6 +72,19 @@ async function settleOne(deps: ConsoleDeps, request: FastifyRequest, ingestId: s
   return result;
 }
 
+/**
+ * Rules are learned from settlements (pipeline/scheduleLearning.ts), so the proposals are brought up to
+ * date after each decision, not when someone reads them. The settlement is committed by then: a failure
+ * here is logged, and the next settlement (or `archive proposals`) catches up.
+ */
+async function learnFromSettlements(deps: ConsoleDeps, request: FastifyRequest): Promise<void> {
+  try {
+    await refreshRuleProposals({ catalog: deps.catalog, root: await readScheduleSource(deps.config.RETENTION_SCHEDULE) });
+  } catch (error) {
+    request.log.error({ err: error }, 'rule proposals not brought up to date after a review settlement; the next settlement does it');
+  }
+}
+
 export function registerReviewApi(app: FastifyInstance, deps: ConsoleDeps): void {
   const bad = (error: z.ZodError) => ({ error: 'invalid request', issues: issuesOf(error) });
 
@@ -79,7 +92,9 @@ export function registerReviewApi(app: FastifyInstance, deps: ConsoleDeps): void
     const body = reviewBody.safeParse(request.body ?? {});
     if (!body.success) return reply.code(400).send(bad(body.error));
     try {
-      return await settleOne(deps, request, request.params.id, body.data);
+      const result = await settleOne(deps, request, request.params.id, body.data);
+      await learnFromSettlements(deps, request);
+      return result;
     } catch (error) {
       if (error instanceof Refusal) {
         const suggestion = suggestionOf(await classificationOf(deps.catalog.pool, request.params.id), deps.schedule);
@@ -129,6 +144,7 @@ export function registerReviewApi(app: FastifyInstance, deps: ConsoleDeps): void
       }
     }
     const settled = results.filter((r) => r.status === 'settled').length;
+    if (settled > 0) await learnFromSettlements(deps, request);
     return { action, settled, refused: results.length - settled, summary: render('review.bulk.result', { settled, refused: results.length - settled }, locale), results };
   });
 }

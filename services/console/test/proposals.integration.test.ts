@@ -1,9 +1,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createApiToken, recordClassification } from '@oa-archive/catalog';
+import { createApiToken, recordClassification, ruleProposals } from '@oa-archive/catalog';
 import { createTestCatalog, exampleEventFor, seedIngestAt } from '@oa-archive/catalog/testing';
-import { settleReview } from '@oa-archive/pipeline';
 import { uniqueName } from '@oa-archive/testing';
 import type { ConsoleDeps } from '../src/index.ts';
 import { LEARNING_SCHEDULE_PATH } from '@oa-archive/classify/testing';
@@ -31,7 +30,9 @@ beforeAll(async () => {
     const id = `ing_cp_${i}`;
     await seedIngestAt(db.catalog, id, { ...base, data: { ...base.data, title, documentType: '请示', dates: { ...base.data.dates, signed: finalized, finalized } } }, { status: 'REVIEW', stage: 'classify' });
     await recordClassification(db.catalog.pool, id, { outcome: 'REVIEW', category: null, retention: null, organisationCode: null, year: null, ruleIds: ['REVIEW-REQUEST'], scheduleVersion: 'learn.1', explanation: '待鉴定' });
-    await settleReview(deps, id, { action: 'file', category: 'WS', retention: 'Y', note: '重要问题请示' }, 'wang');
+    // Settled through the console, as an admin does: no rule suggests this, so a reason and a confirmation.
+    const settledThere = await app.inject({ method: 'POST', url: `/api/review/${id}`, headers: { authorization: `Bearer ${admin}` }, payload: { action: 'file', category: 'WS', retention: 'Y', note: '重要问题请示', confirmed: true } });
+    expect(settledThere.statusCode, settledThere.body).toBe(200);
     settled.push(id);
   }
 });
@@ -47,6 +48,16 @@ const as = (token: string, extra: Record<string, string> = {}) => ({ authorizati
 
 describe('rule proposals on the console', () => {
   let id = 0;
+
+  it('proposes the rule when the settlements are made, and reading the proposals changes nothing', async () => {
+    const proposed = await ruleProposals(db.catalog.pool, { status: 'proposed' });
+    expect(proposed.map((p) => [...p.ingestIds].sort())).toEqual([[...settled].sort()]);
+    const trail = async () => (await db.catalog.pool.query<{ n: string }>('SELECT count(*) AS n FROM audit_events')).rows[0]!.n;
+    const before = { trail: await trail(), proposals: await ruleProposals(db.catalog.pool) };
+    expect((await app.inject({ url: '/review/proposals', headers: as(viewer, { accept: 'text/html' }) })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/review/proposals', headers: as(viewer) })).json().open).toHaveLength(1);
+    expect({ trail: await trail(), proposals: await ruleProposals(db.catalog.pool) }).toEqual(before);
+  });
 
   it('shows a viewer the proposal, the documents it would have decided and the dry run, without the buttons', async () => {
     const res = await app.inject({ url: '/review/proposals', headers: as(viewer, { accept: 'text/html' }) });

@@ -7,7 +7,7 @@ import { createApiToken, revokeApiToken, ROLES, type Catalog, type Role } from '
 import { RETENTIONS, type Retention } from '@oa-archive/classify';
 import { isStage, STAGES } from '@oa-archive/contracts';
 import { describeFailure, isMessageCode, translator, type Locale, type Translate } from '@oa-archive/messages';
-import { basisOf, effectiveSchedule, readScheduleSource, refusalOf, replayBulk, replayIngest, settleReview, StageQueues, suggestionOf, type ReviewDecision } from '@oa-archive/pipeline';
+import { basisOf, effectiveSchedule, readScheduleSource, refreshRuleProposals, refusalOf, replayBulk, replayIngest, settleReview, StageQueues, suggestionOf, type ReviewDecision } from '@oa-archive/pipeline';
 import type { CliConfig } from '../config.ts';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -127,7 +127,8 @@ export async function reviewCommand(config: CliConfig, catalog: Catalog, sub: st
   else if (str(values.quarantine)) decision = { action: 'quarantine', note: str(values.quarantine)! };
   else throw new Error(t('cli.review.decisionNeeded'));
   // The schedule in force (with the rules admins accepted from review), as the worker and the console use it.
-  const { schedule } = await effectiveSchedule(catalog.pool, await readScheduleSource(config.RETENTION_SCHEDULE));
+  const root = await readScheduleSource(config.RETENTION_SCHEDULE);
+  const { schedule } = await effectiveSchedule(catalog.pool, root);
   // The console's rule: filing otherwise than the matched rule suggests takes a reason and a confirmation.
   const suggestion = suggestionOf(await classificationOf(catalog.pool, target), schedule);
   if (decision.action === 'file') {
@@ -139,6 +140,12 @@ export async function reviewCommand(config: CliConfig, catalog: Catalog, sub: st
     const result = await settleReview({ catalog, queues, schedule }, target, { ...decision, ...(basis ? { basis } : {}) }, actor(values));
     const said = { ingest: target, waitedAt: labelOf(t, 'stage', result.waitedAt), outcome: labelOf(t, 'outcome', result.outcome), next: labelOf(t, 'stage', result.next) };
     out(result.referenceCode ? t('cli.review.settledFiled', { ...said, referenceCode: result.referenceCode }) : t('cli.review.settled', said));
+    // Rules are learned from settlements: the proposals catch up now (the settlement stands if this fails).
+    try {
+      await refreshRuleProposals({ catalog, root });
+    } catch (error) {
+      process.stderr.write(`${t('cli.review.proposalsNotRefreshed', { reason: (error as Error).message })}\n`);
+    }
     return 0;
   });
 }
