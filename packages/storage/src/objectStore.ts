@@ -6,7 +6,7 @@ import { encryptionOf, encryptionProblem } from './encryption.ts';
 import { rangeParameter, type ByteRange } from './byteRange.ts';
 import { DepositVerificationError, EncryptionNotAppliedError, RangeNotSatisfiableError, WriteOnceViolationError } from './errors.ts';
 import { DigestingStream, base64ToHex, hexToBase64, type Fixity } from './hashing.ts';
-import { isNotFound, isPreconditionFailed } from './client.ts';
+import { isNotFound, isPreconditionFailed, isRangeNotSatisfiable } from './client.ts';
 import { ensureObjectLock, type ObjectLock } from './objectLock.ts';
 import { uploadStream } from './partUpload.ts';
 
@@ -86,8 +86,7 @@ export class ObjectStore {
   }
 
   async getStream(bucket: string, key: string): Promise<Readable> {
-    const response = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return response.Body as Readable;
+    return (await this.open(bucket, key)).body;
   }
 
   /**
@@ -100,7 +99,7 @@ export class ObjectStore {
       const response = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(range ? { Range: rangeParameter(range) } : {}) }));
       return { body: response.Body as Readable, contentLength: response.ContentLength ?? 0, ...(range && response.ContentRange ? { contentRange: response.ContentRange } : {}) };
     } catch (error) {
-      if (!range || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 416) throw error;
+      if (!range || !isRangeNotSatisfiable(error)) throw error;
       throw new RangeNotSatisfiableError(bucket, key, rangeParameter(range), (await this.head(bucket, key))?.size ?? 0);
     }
   }
