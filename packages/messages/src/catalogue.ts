@@ -391,7 +391,7 @@ export const CATALOGUE = {
   'preview.unsafe': { 'zh-CN': '该文件有安全问题（{finding}），不在浏览器中预览', en: 'This file has a safety finding ({finding}); it is not previewed in the browser' },
   'preview.unsupported': { 'zh-CN': '{mediaType} 格式不能在浏览器中预览，请下载查看', en: '{mediaType} cannot be previewed in the browser; download it' },
   'preview.noContent': { 'zh-CN': '组件 {ordinal} 的内容不在存储中', en: 'The content of component {ordinal} is not in the store' },
-  'preview.noStore': { 'zh-CN': '控制台未连接对象存储（S3_* 设置），不提供内容', en: 'This console serves no content: it was started without the object store (S3_* settings)' },
+  'content.noStore': { 'zh-CN': '控制台未连接对象存储（S3_* 设置），不提供内容', en: 'This console serves no content: it was started without the object store (S3_* settings)' },
 
   // Timeliness
   'timeliness.title': { 'zh-CN': '各部门归档及时性', en: 'Timeliness by department' },

@@ -32,6 +32,7 @@ export async function startConsole(config: ConsoleConfig, logger: Logger = creat
     kafka: createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-console`, logger, ...kafkaSettingsOf(config) }),
     // The schedule in force, rules accepted from review included: review suggestions and settlements follow it.
     schedule: (await effectiveSchedule(catalog.pool, scheduleFile)).schedule,
+    scheduleFile,
     logger,
     contentStore: new ObjectStore(createS3Client(s3SettingsOf(config))),
   };

@@ -3,7 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accessRestrictionRecordOf, appendAuditEvent, inTransaction, type AccessRestrictionRecord, type ComponentRecord, type IngestRecord, type Role } from '@oa-archive/catalog';
 import { mayUseContent } from '@oa-archive/classify';
 import { RangeNotSatisfiableError, parseByteRange } from '@oa-archive/storage';
+import { render } from '@oa-archive/messages';
 import type { ConsoleDeps, ContentStore } from './deps.ts';
+import { localeOf } from './locale.ts';
 
 /**
  * 限制利用: a document filed with its use restricted (e.g. 内部) shows its metadata to every role,
@@ -95,22 +97,26 @@ export interface ContentUse {
 /**
  * Opens what a content request asks for, the whole object or the one byte range its `Range` header names,
  * records the use, and sets the status and length headers (206 and Content-Range for a range). Answers
- * 416 for a range past the object's end and returns undefined; otherwise the caller adds its own headers
- * and sends the body. Every read is a use on the trail, a player's seek included: it read those bytes.
+ * 503 when this console has no object store and 416 for a range past the object's end, and then returns
+ * undefined; otherwise the caller adds its own headers and sends the body. Every read is a use on the
+ * trail, a player's seek included: it read those bytes.
  */
 export async function openContent(
   deps: ConsoleDeps,
-  store: ContentStore,
   request: FastifyRequest,
   reply: FastifyReply,
   ingestId: string,
   object: { bucket: string; key: string },
   use: Omit<ContentUse, 'range'>,
 ): Promise<Readable | undefined> {
+  if (!deps.contentStore) {
+    await reply.code(503).send({ error: render('content.noStore', {}, localeOf(request)), code: 'content.noStore' });
+    return undefined;
+  }
   const range = parseByteRange(request.headers.range);
   let opened: Awaited<ReturnType<ContentStore['open']>>;
   try {
-    opened = await store.open(object.bucket, object.key, range);
+    opened = await deps.contentStore.open(object.bucket, object.key, range);
   } catch (error) {
     if (!(error instanceof RangeNotSatisfiableError)) throw error;
     await reply.code(416).header('content-range', `bytes */${error.size}`).send({ error: error.message });
@@ -159,8 +165,7 @@ export function registerContentRoute(app: FastifyInstance, deps: ConsoleDeps): v
     if (!admitted) return reply;
     const { ingest, component, restricted } = admitted;
     if (!component.archiveBucket || !component.archiveKey) return reply.code(404).send({ error: `component ${ordinal} of ${id} is not in the archive (status ${ingest.status})` });
-    if (!deps.contentStore) return reply.code(503).send({ error: 'this console serves no content: it was started without the object store (S3_* settings)' });
-    const body = await openContent(deps, deps.contentStore, request, reply, id, { bucket: component.archiveBucket, key: component.archiveKey }, { use: 'download', ordinal: component.ordinal, copy: 'original', restricted });
+    const body = await openContent(deps, request, reply, id, { bucket: component.archiveBucket, key: component.archiveKey }, { use: 'download', ordinal: component.ordinal, copy: 'original', restricted });
     if (!body) return reply;
     return reply
       .header('content-type', component.declaredMediaType ?? 'application/octet-stream')

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Catalog } from '@oa-archive/catalog';
 import type { RetentionSchedule } from '@oa-archive/classify';
 import type { Logger } from '@oa-archive/observability';
-import type { StageQueues } from '@oa-archive/pipeline';
+import type { ScheduleSource, StageQueues } from '@oa-archive/pipeline';
 import type { ConsoleConfig } from './config.ts';
 import type { Readable } from 'node:stream';
 import type { ByteRange } from '@oa-archive/storage';
@@ -21,6 +21,8 @@ export interface ConsoleDeps {
   redis: Redis;
   kafka: Kafka;
   schedule: RetentionSchedule;
+  /** The agency's schedule file (RETENTION_SCHEDULE), read once at start: the root learned versions grow from. */
+  scheduleFile: ScheduleSource;
   logger: Logger;
   /** Where archived content is read from for those allowed to use it; without it content is not served. */
   contentStore?: ContentStore;

@@ -102,8 +102,7 @@ export function registerPreviewRoute(app: FastifyInstance, deps: ConsoleDeps): v
     const source = previewSourceOf(component, characterization, copies.find((c) => c.ordinal === component.ordinal), deps.config.S3_STAGING_BUCKET);
     if (!source) return reply.code(404).send({ error: render('preview.noContent', { ordinal: component.ordinal }, locale), code: 'preview.noContent' });
     if (!source.kind) return reply.code(415).send({ error: render('preview.unsupported', { mediaType: source.mediaType || '?' }, locale), code: 'preview.unsupported' });
-    if (!deps.contentStore) return reply.code(503).send({ error: render('preview.noStore', {}, locale), code: 'preview.noStore' });
-    const body = await openContent(deps, deps.contentStore, request, reply, ingest.ingestId, source, { use: 'preview', ordinal: component.ordinal, copy: source.copy ? 'preservation' : 'original', restricted: admitted.restricted });
+    const body = await openContent(deps, request, reply, ingest.ingestId, source, { use: 'preview', ordinal: component.ordinal, copy: source.copy ? 'preservation' : 'original', restricted: admitted.restricted });
     if (!body) return reply;
     request.log.info({ ingestId: ingest.ingestId, ordinal: component.ordinal, principal: request.principal!.name, copy: source.copy, range: request.headers.range }, 'content previewed');
     return reply

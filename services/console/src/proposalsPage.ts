@@ -9,9 +9,7 @@ import {
   dryRunProposals,
   effectiveSchedule,
   OperationError,
-  readScheduleSource,
   rejectRuleProposal,
-  type ScheduleSource,
 } from '@oa-archive/pipeline';
 import { toCsv } from './csv.ts';
 import type { ConsoleDeps } from './deps.ts';
@@ -108,8 +106,7 @@ const dryRunCsv = (v: View, changes: readonly DryRunChange[]) =>
   );
 
 export async function registerProposals(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
-  // The agency's file, the root every stored version grows from (as the worker reads it).
-  const root: ScheduleSource = await readScheduleSource(deps.config.RETENTION_SCHEDULE);
+  const root = deps.scheduleFile;
   const learning = { catalog: deps.catalog, root };
   const send = (reply: FastifyReply, request: FastifyRequest, title: string, body: Html) =>
     reply.type('text/html; charset=utf-8').send(page(title, request.principal, body, { locale: localeOf(request), path: request.url }));

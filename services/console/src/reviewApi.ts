@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { appendAuditEvent, classificationOf, inTransaction } from '@oa-archive/catalog';
 import { render, type MessageCode, type MessageParams } from '@oa-archive/messages';
-import { basisOf, OperationError, predictFiling, readScheduleSource, refreshRuleProposals, refusalOf, settleReview, suggestionOf } from '@oa-archive/pipeline';
+import { basisOf, OperationError, predictFiling, refreshRuleProposals, refusalOf, settleReview, suggestionOf } from '@oa-archive/pipeline';
 import type { ConsoleDeps } from './deps.ts';
 import { localeOf } from './locale.ts';
 import { issuesOf } from './params.ts';
@@ -79,7 +79,7 @@ async function settleOne(deps: ConsoleDeps, request: FastifyRequest, ingestId: s
  */
 async function learnFromSettlements(deps: ConsoleDeps, request: FastifyRequest): Promise<void> {
   try {
-    await refreshRuleProposals({ catalog: deps.catalog, root: await readScheduleSource(deps.config.RETENTION_SCHEDULE) });
+    await refreshRuleProposals({ catalog: deps.catalog, root: deps.scheduleFile });
   } catch (error) {
     request.log.error({ err: error }, 'rule proposals not brought up to date after a review settlement; the next settlement does it');
   }

@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { auditEventsOf, createApiToken, markWaiting, recordAccessRestriction, recordAip, recordClassification } from '@oa-archive/catalog';
 import { createTestCatalog, exampleEventFor, seedIngestAt } from '@oa-archive/catalog/testing';
-import { accessRestrictionOf, loadSchedule } from '@oa-archive/classify';
+import { accessRestrictionOf } from '@oa-archive/classify';
 import { s3SettingsOf } from '@oa-archive/config';
 import { StageQueues } from '@oa-archive/pipeline';
 import { createS3Client, ensureBuckets, ObjectStore } from '@oa-archive/storage';
 import { testKafka, testLogger, uniqueName } from '@oa-archive/testing';
 import { buildConsole, loadConsoleConfig, type ConsoleDeps } from '../src/index.ts';
+import { scheduleDeps } from './harness.ts';
 
 /**
  * 限制利用 against the real catalog and object store: a filed 内部 document shows its metadata to
@@ -34,8 +35,7 @@ beforeAll(async () => {
   await ensureBuckets(s3, [bucket]);
   const store = new ObjectStore(s3);
   redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  const schedule = await loadSchedule();
-  deps = { config, catalog: db.catalog, queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }), redis, kafka: testKafka(), schedule, logger: testLogger(), contentStore: store };
+  deps = { config, catalog: db.catalog, queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }), redis, kafka: testKafka(), ...(await scheduleDeps()), logger: testLogger(), contentStore: store };
   app = await buildConsole(deps);
   for (const role of ['viewer', 'operator', 'admin'] as const) tokens[role] = (await createApiToken(db.catalog.pool, `${role}-acc`, role)).token;
 
@@ -43,11 +43,11 @@ beforeAll(async () => {
   for (const [n, id, securityLevel] of [[1, RESTRICTED, '内部'], [2, OPEN, '公开']] as const) {
     const event = exampleEventFor(`FW-ACC-${n}`);
     await seedIngestAt(db.catalog, id, { ...event, data: { ...event.data, securityLevel } }, { status: 'IN_PROGRESS', stage: 'classify' });
-    await recordAccessRestriction(db.catalog.pool, id, accessRestrictionOf(schedule, securityLevel));
+    await recordAccessRestriction(db.catalog.pool, id, accessRestrictionOf(deps.schedule, securityLevel));
     const decided = await recordClassification(
       db.catalog.pool,
       id,
-      { outcome: 'FILE', category: 'WS', retention: 'Y', organisationCode: 'BGS', year: 2025, ruleIds: ['Y-OWN-RULES'], scheduleVersion: schedule.version, explanation: '归档' },
+      { outcome: 'FILE', category: 'WS', retention: 'Y', organisationCode: 'BGS', year: 2025, ruleIds: ['Y-OWN-RULES'], scheduleVersion: deps.schedule.version, explanation: '归档' },
       { itemClass: { fonds: 'A182', category: 'WS', year: 2025, retention: 'Y', org: 'BGS' }, format: (item) => `A182-WS·2025-Y-BGS-${String(item).padStart(4, '0')}` },
     );
     const key = `A182/2025/WS/Y/${decided.referenceCode}/data/original/001-正文.txt`;

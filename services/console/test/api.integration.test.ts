@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { auditEventsOf, createApiToken, recordClassification, type Catalog } from '@oa-archive/catalog';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
-import { loadSchedule } from '@oa-archive/classify';
 import { exampleDocumentFinalizedEvent, parseDocumentFinalized } from '@oa-archive/contracts';
 import { createProducer, ensureTopics, stallStateKey } from '@oa-archive/kafka';
 import { DEFAULT_RECOVERY, jobIdOf, reconcileJobs, StageQueues } from '@oa-archive/pipeline';
 import { testKafka, testLogger, uniqueName, waitFor } from '@oa-archive/testing';
 import { buildConsole, loadConsoleConfig, type ConsoleDeps } from '../src/index.ts';
+import { scheduleDeps } from './harness.ts';
 
 let db: Awaited<ReturnType<typeof createTestCatalog>>;
 let app: FastifyInstance;
@@ -48,7 +48,7 @@ beforeAll(async () => {
     queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }),
     redis,
     kafka,
-    schedule: await loadSchedule(),
+    ...(await scheduleDeps()),
     logger: testLogger(),
   };
   app = await buildConsole(deps);

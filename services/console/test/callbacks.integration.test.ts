@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { auditEventsOf, createApiToken, listCallbackDeliveries } from '@oa-archive/catalog';
 import { createTestCatalog, exampleEventFor, seedIngestAt } from '@oa-archive/catalog/testing';
-import { loadSchedule } from '@oa-archive/classify';
 import { deliverCallbacks, StageQueues, type CallbackDeps } from '@oa-archive/pipeline';
 import { CallbackReceiver, testKafka, testLogger, uniqueName, waitFor } from '@oa-archive/testing';
 import { buildConsole, loadConsoleConfig, type ConsoleDeps } from '../src/index.ts';
+import { scheduleDeps } from './harness.ts';
 
 /**
  * Callback dead letters in the console: listed with their last error, re-driven by an operator (one)
@@ -28,7 +28,7 @@ beforeAll(async () => {
   db = await createTestCatalog();
   const config = loadConsoleConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: uniqueName('console-cb') });
   redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  deps = { config, catalog: db.catalog, queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }), redis, kafka: testKafka(), schedule: await loadSchedule(), logger: testLogger() };
+  deps = { config, catalog: db.catalog, queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }), redis, kafka: testKafka(), ...(await scheduleDeps()), logger: testLogger() };
   app = await buildConsole(deps);
   for (const role of ['viewer', 'operator', 'admin'] as const) tokens[role] = (await createApiToken(db.catalog.pool, `${role}-1`, role)).token;
 

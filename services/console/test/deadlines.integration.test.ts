@@ -8,11 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '@oa-archive/catalog';
 import { createTestCatalog, exampleEventFor, seedIngestAt } from '@oa-archive/catalog/testing';
-import { loadSchedule } from '@oa-archive/classify';
 import { ingestIdOf, type IngestStatus } from '@oa-archive/contracts';
 import { StageQueues } from '@oa-archive/pipeline';
 import { testKafka, testLogger, uniqueName } from '@oa-archive/testing';
 import { buildConsole, loadConsoleConfig, type ConsoleDeps } from '../src/index.ts';
+import { scheduleDeps } from './harness.ts';
 
 /**
  * Filing deadlines (归档时间节点) and the completeness check on the console, against a real catalog and
@@ -59,7 +59,7 @@ sources:
   );
   const config = loadConsoleConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: uniqueName('console-deadlines'), GATEWAY_SOURCES_FILE: sourcesFile });
   redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  deps = { config, catalog: db.catalog, queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }), redis, kafka: testKafka(), schedule: await loadSchedule(), logger: testLogger() };
+  deps = { config, catalog: db.catalog, queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }), redis, kafka: testKafka(), ...(await scheduleDeps()), logger: testLogger() };
   app = await buildConsole(deps);
   viewer = (await createApiToken(db.catalog.pool, 'viewer-deadlines', 'viewer')).token;
   await seed('D-OVERDUE-REVIEW', 'BGS', daysAgo(60), 'REVIEW');

@@ -1,10 +1,15 @@
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { Catalog } from '@oa-archive/catalog';
-import { loadSchedule } from '@oa-archive/classify';
-import { StageQueues } from '@oa-archive/pipeline';
+import { readScheduleSource, StageQueues } from '@oa-archive/pipeline';
 import { testKafka, testLogger, uniqueName } from '@oa-archive/testing';
 import { buildConsole, loadConsoleConfig, type ConsoleDeps } from '../src/index.ts';
+
+/** A schedule file (the default one without a path) and the schedule it holds, as ConsoleDeps carries them. */
+export async function scheduleDeps(file?: string): Promise<Pick<ConsoleDeps, 'schedule' | 'scheduleFile'>> {
+  const scheduleFile = await readScheduleSource(file);
+  return { schedule: scheduleFile.schedule, scheduleFile };
+}
 
 /**
  * The console as the integration tests run it: on the test catalog and the machine's Redis and Kafka,
@@ -20,7 +25,7 @@ export async function startTestConsole(db: { url: string; catalog: Catalog }, se
     queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }),
     redis,
     kafka: testKafka(),
-    schedule: await loadSchedule(config.RETENTION_SCHEDULE),
+    ...(await scheduleDeps(config.RETENTION_SCHEDULE)),
     logger: testLogger(),
   };
   return { app: await buildConsole(deps), deps, redis };

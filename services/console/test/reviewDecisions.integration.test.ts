@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { auditEventsOf, classificationOf, createApiToken, recordAccessRestriction, recordCharacterization, recordClassification, recordPreservationCopy } from '@oa-archive/catalog';
 import { createTestCatalog, exampleEventFor, seedIngestAt } from '@oa-archive/catalog/testing';
-import { accessRestrictionOf, loadSchedule } from '@oa-archive/classify';
+import { accessRestrictionOf } from '@oa-archive/classify';
 import { s3SettingsOf } from '@oa-archive/config';
 import { StageQueues } from '@oa-archive/pipeline';
 import { createS3Client, ensureBuckets, ObjectStore } from '@oa-archive/storage';
 import { testKafka, testLogger, uniqueName } from '@oa-archive/testing';
 import { buildConsole, loadConsoleConfig, type ConsoleDeps } from '../src/index.ts';
+import { scheduleDeps } from './harness.ts';
 
 /**
  * Review decisions a person can stand behind, against the real PostgreSQL, Redis and object store:
@@ -64,11 +65,10 @@ beforeAll(async () => {
   await ensureBuckets(s3, [stagingBucket]);
   store = new ObjectStore(s3);
   redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  const schedule = await loadSchedule();
-  deps = { config, catalog: db.catalog, queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }), redis, kafka: testKafka(), schedule, logger: testLogger(), contentStore: store };
+  deps = { config, catalog: db.catalog, queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }), redis, kafka: testKafka(), ...(await scheduleDeps()), logger: testLogger(), contentStore: store };
   app = await buildConsole(deps);
   for (const role of ['viewer', 'admin'] as const) tokens[role] = (await createApiToken(db.catalog.pool, `${role}-review`, role)).token;
-  rule = schedule.rules.find((r) => r.id === 'D30-OWN-NOTICE')!.id;
+  rule = deps.schedule.rules.find((r) => r.id === 'D30-OWN-NOTICE')!.id;
 });
 afterAll(async () => {
   await app?.close();

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createApiToken } from '@oa-archive/catalog';
 import { createTestCatalog } from '@oa-archive/catalog/testing';
-import { loadSchedule } from '@oa-archive/classify';
 import { exampleDocumentFinalizedEvent, parseDocumentFinalized } from '@oa-archive/contracts';
 import { jobIdOf, queueNameOf, StageQueues } from '@oa-archive/pipeline';
 import { testKafka, testLogger, uniqueName, waitFor } from '@oa-archive/testing';
 import { buildConsole, loadConsoleConfig, type ConsoleDeps } from '../src/index.ts';
+import { scheduleDeps } from './harness.ts';
 
 /**
  * The console's defences, against a real PostgreSQL and Redis: bull-board writes only for admins and
@@ -64,7 +64,7 @@ beforeAll(async () => {
     queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 1, backoffMs: 10 } }),
     redis,
     kafka: testKafka(),
-    schedule: await loadSchedule(),
+    ...(await scheduleDeps()),
     logger: testLogger(),
   };
   app = await buildConsole(deps);

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createApiToken, recordAip, recordClassification } from '@oa-archive/catalog';
 import { createTestCatalog, exampleEventFor, seedIngestAt } from '@oa-archive/catalog/testing';
-import { loadSchedule } from '@oa-archive/classify';
 import { StageQueues } from '@oa-archive/pipeline';
 import { testKafka, testLogger, uniqueName } from '@oa-archive/testing';
 import { buildConsole, loadConsoleConfig, type ConsoleDeps } from '../src/index.ts';
+import { scheduleDeps } from './harness.ts';
 
 /** The ingest page lists every version of the document: one archival item, a bag per filed version. */
 let db: Awaited<ReturnType<typeof createTestCatalog>>;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   db = await createTestCatalog();
   const config = loadConsoleConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: uniqueName('console-ver') });
   redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  deps = { config, catalog: db.catalog, queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }), redis, kafka: testKafka(), schedule: await loadSchedule(), logger: testLogger() };
+  deps = { config, catalog: db.catalog, queues: new StageQueues(redis, { prefix: config.QUEUE_PREFIX, retry: { attempts: 2, backoffMs: 10 } }), redis, kafka: testKafka(), ...(await scheduleDeps()), logger: testLogger() };
   app = await buildConsole(deps);
   viewer = (await createApiToken(db.catalog.pool, 'viewer-1', 'viewer')).token;
 
